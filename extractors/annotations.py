@@ -1,0 +1,67 @@
+"""The Doc/Span extensions the extractors share, and helpers to read and write them.
+
+Span groups written by the components (``doc.spans[NAME]``):
+``districts``, ``orgs``, ``persons``, ``roles``, ``measures``, ``projects``, ``money``.
+Each span has ``span._.key`` (canonical key: adcode for districts, canonical name otherwise) and
+``span._.kind`` (organization kind, measure class, role family ...).
+Every component also appends its typed facts to ``doc._.facts`` (:class:`kg.facts.DocumentFacts`).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.facts import DocumentFacts, Evidence
+
+__all__ = ["add_span", "evidence_for", "facts_of", "is_word_boundary", "register_extensions"]
+
+SPAN_GROUPS = ("districts", "orgs", "persons", "roles", "measures", "projects", "money")
+
+
+def register_extensions() -> None:
+    """Register the custom attributes once per process (idempotent)."""
+    for name, default in (("word_bounds", None), ("facts", None), ("doc_date", None), ("region", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name in ("key", "kind", "value"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+def facts_of(doc: Doc) -> DocumentFacts:
+    """The document's fact list, created on first use."""
+    if doc._.facts is None:
+        doc._.facts = DocumentFacts()
+    return doc._.facts
+
+
+def is_word_boundary(doc: Doc, i: int) -> bool:
+    """Whether a segmenter word starts (or ends) at character ``i``; True when unknown."""
+    bounds = doc._.word_bounds
+    return bounds is None or i <= 0 or i >= len(bounds) - 1 or bool(bounds[i])
+
+
+def add_span(doc: Doc, group: str, start: int, end: int, label: str, key: str | None = None,
+             kind: str | None = None) -> Span:
+    """Add the character range [start, end) to ``doc.spans[group]`` (one token per char)."""
+    span = Span(doc, start, end, label=label)
+    span._.key = key
+    span._.kind = kind
+    if group not in doc.spans:
+        doc.spans[group] = []
+    doc.spans[group].append(span)
+    return span
+
+
+def sentence_bounds(doc: Doc, start: int) -> tuple[int, int]:
+    """[start, end) of the sentence containing character ``start`` (whole doc when unset)."""
+    if doc.has_annotation("SENT_START"):
+        sent = doc[start].sent
+        return sent.start, sent.end
+    return 0, len(doc)
+
+
+def evidence_for(doc: Doc, start: int, end: int) -> Evidence:
+    """The :class:`Evidence` for characters [start, end) of ``doc``."""
+    s, e = sentence_bounds(doc, start)
+    return Evidence(start, end, doc.text[start:end], s, e)

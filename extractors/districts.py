@@ -1,0 +1,99 @@
+"""Administrative districts: every province, prefecture city and county mentioned, with its adcode.
+
+Full names ("大足区", "资阳市") are matched directly; short forms ("大足", "遂宁") only where the
+segmenter sees a whole word, and short forms that are also ordinary words or belong to several
+divisions ("新建", "朝阳") only when the document is about their province. The document's region
+(``doc._.region``, a province adcode) is the province its unambiguous mentions point to most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.lexicons import Division, admin_divisions, read_entries
+from kg.facts import District
+
+__all__ = ["DistrictRecognizer", "district_candidates"]
+
+
+@cache
+def district_candidates() -> tuple[dict[str, tuple[Division, ...]], re.Pattern[str]]:
+    """Surface form → divisions it may name, and one regex matching any surface (longest first)."""
+    forms: dict[str, list[Division]] = {}
+    for division in admin_divisions().values():
+        for surface in {division.name, division.short}:
+            if len(surface) >= 2:
+                forms.setdefault(surface, []).append(division)
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(forms, key=len, reverse=True)))
+    return {s: tuple(d) for s, d in forms.items()}, pattern
+
+
+class DistrictRecognizer:
+    """Write ``doc.spans["districts"]`` (key = adcode) and :class:`District` facts; set ``doc._.region``."""
+
+    def __init__(self, ambiguous_names: frozenset[str]) -> None:
+        self.ambiguous = ambiguous_names
+
+    def __call__(self, doc: Doc) -> Doc:
+        forms, pattern = district_candidates()
+        text = doc.text
+        mentions = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(text)]
+        region = self._region(mentions)
+        doc._.region = region
+        facts = facts_of(doc)
+        for start, end, candidates in mentions:
+            division = self._resolve(doc, start, end, candidates, region)
+            if division is None:
+                continue
+            surface = text[start:end]
+            add_span(doc, "districts", start, end, "DISTRICT", key=division.adcode, kind=division.level)
+            aliases = (surface,) if surface != division.name else ()
+            facts.districts.append(District(division.adcode, division.name, division.parent, aliases,
+                                            (evidence_for(doc, start, end),)))
+        return doc
+
+    def _region(self, mentions: list[tuple[int, int, tuple[Division, ...]]]) -> str | None:
+        """The province most unambiguous mentions belong to."""
+        votes: Counter[str] = Counter()
+        for _, _, candidates in mentions:
+            provinces = {d.province for d in candidates}
+            if len(provinces) == 1 and candidates[0].short not in self.ambiguous:
+                votes[provinces.pop()] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _resolve(self, doc: Doc, start: int, end: int, candidates: tuple[Division, ...],
+                 region: str | None) -> Division | None:
+        surface = doc.text[start:end]
+        is_full = any(surface == d.name for d in candidates)
+        if is_full:
+            candidates = tuple(d for d in candidates if d.name == surface)
+        elif not (is_word_boundary(doc, start) and is_word_boundary(doc, end)):
+            return None  # a short form inside a longer word: 长安杯, 广阳岛
+        if not is_full and region is not None:
+            # a county's short form names it only in a document about its province
+            candidates = tuple(d for d in candidates if d.level != "county" or d.province == region)
+            if not candidates:
+                return None
+        if surface in self.ambiguous or len(candidates) > 1:
+            local = tuple(d for d in candidates if d.province == region)
+            if not local:
+                return None
+            candidates = local
+        if len(candidates) > 1:
+            # prefer the higher level (成都 the city over a namesake county), else give up
+            ranked = sorted(candidates, key=lambda d: ("province", "city", "county").index(d.level))
+            if ranked[0].level == ranked[1].level:
+                return None
+            candidates = ranked[:1]
+        return candidates[0]
+
+
+@Language.factory("policykg_districts", default_config={"ambiguous_names": "ambiguous_district_names.txt"})
+def make_district_recognizer(nlp: Language, name: str, ambiguous_names: str) -> DistrictRecognizer:
+    return DistrictRecognizer(frozenset(read_entries(ambiguous_names)))

@@ -1,0 +1,67 @@
+"""Loading the data files under ``extractors/data/`` (one entry a line, ``#`` comments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+__all__ = ["DATA_DIR", "Division", "admin_divisions", "read_entries", "read_table"]
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def read_entries(name: str) -> tuple[str, ...]:
+    """The entries of a one-column data file, in file order."""
+    return tuple(line.strip() for line in _lines(name))
+
+
+@cache
+def read_table(name: str) -> tuple[tuple[str, ...], ...]:
+    """The rows of a tab-separated data file (empty trailing fields kept as "")."""
+    return tuple(tuple(field.strip() for field in line.split("\t")) for line in _lines(name))
+
+
+@dataclass(frozen=True)
+class Division:
+    """One GB/T 2260 administrative division."""
+
+    adcode: str
+    name: str
+    short: str
+    parent: str | None
+    level: str  # province, city, county
+
+    @property
+    def province(self) -> str:
+        return self.adcode[:2] + "0000"
+
+
+@cache
+def admin_divisions() -> dict[str, Division]:
+    """Every province, prefecture city and county-level division by adcode."""
+    return {row[0]: Division(row[0], row[1], row[2], row[3] or None, row[4])
+            for row in read_table("admin_divisions.tsv")}
+
+
+@cache
+def word_tags() -> dict[str, str]:
+    """Part-of-speech tags of common Chinese words, from the dictionary jieba ships (349k words).
+
+    Used to tell a verb or adverb ("加快", "充分") from a name part at an entity's left edge.
+    """
+    import jieba
+
+    tags: dict[str, str] = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as dictionary:
+        for line in dictionary:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags

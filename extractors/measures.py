@@ -1,0 +1,462 @@
+"""Named policy measures: documents in 《》, quoted programs, and unquoted names with a measure suffix.
+
+Three rules, in order of trust (a later rule never takes text an earlier one already took):
+
+1. **Titles** ``《…》``: every title that is not a publication is a measure, classified by its
+   ending (协议 → Agreement, 规划/纲要 → Plan, …). A draft marker such as （送审稿） is dropped from the
+   name and kept as an alias; "（以下简称《措施》）" makes later 《措施》 mentions refer back to the title.
+   A generic title (《总体方案》, 《2023年工作要点》) only refers back to an earlier title it ends.
+2. **Quoted names** ``“…”``: a quote followed by a measure ending ("“三乡”工程"), a list of quotes
+   followed by a count ("“A”“B”三项五年行动计划"), or a quote that is the object of an implementing
+   verb ("深入推进“全民反诈”和…").
+3. **Unquoted names** ending in a measure suffix ("实施重庆英才计划"): the name starts after the last
+   implementing verb or punctuation before it, and must keep at least four characters before the
+   suffix ("启动支持计划" is not cut at 启动).
+
+Lexicons: ``measure_suffixes.tsv``, ``measure_triggers.txt``, ``measure_generic_heads.txt``,
+``measure_title_rejects.txt``, ``measure_version_suffixes.txt``, ``measure_count_tails.txt``.
+
+>>> from extractors.measures import find_measures
+>>> [(m.name, m.kind) for m in find_measures("市人力社保局印发《关于做好稳就业工作的通知》，实施重庆英才计划。")]
+[('关于做好稳就业工作的通知', 'PolicyDocument'), ('重庆英才计划', 'Program')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds
+from extractors.lexicons import read_entries, read_table
+from kg.facts import Measure
+
+__all__ = ["CLAUSE_BREAK", "MeasureExtractor", "MeasureMention", "classify_measure", "find_measures",
+           "is_generic_name", "name_start"]
+
+CJK = "\u4e00-\u9fff"
+# characters that end a clause: a measure name never spans one
+CLAUSE_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’\"「」『』【】 —…")
+NAME_CHARS = re.compile(rf"[{CJK}0-9A-Za-z·（）()\-—+]+")
+FUNCTION_STARTS = ("这", "该", "此", "各", "其", "本", "我", "等", "有关", "相关", "一批", "系列", "一系列",
+                   "一些", "多项", "多个", "更多", "上述", "以上", "其中", "以及", "和", "与", "及", "并",
+                   "同时", "还", "也", "都", "将", "要", "好", "了", "的", "年", "月", "日")
+SCOPE_PREFIXES = ("全市", "全区", "全县", "全省", "全国", "我市", "我区", "我县", "本市", "本区", "市级",
+                  "区级", "县级", "省级")
+# a name may stop before these (the next word begins); anything else glued on means a longer word
+RIGHT_OK_CHARS = set("和与及等的中后里并、")
+RIGHT_OK_WORDS = ("巩固", "落地", "取得", "成效", "经验", "入选", "实施", "以及", "工作")
+ABBREVIATION_RE = re.compile(r"[（(]\s*(?:以下)?简称\s*[《“\"‘]([^》”\"’]{1,20})[》”\"’]\s*[）)]")
+COUNTED_RE_TEMPLATE = r"(?:等)?(?:[一二三四五六七八九十两\d]+[项大个类条])?[{cjk}]{{0,4}}?(?:{tails})"
+YEAR_RE = re.compile(r"^(?:\d{4}|[〇一二三四五六七八九零]{4})(?:[-—至]\d{4})?年(?:度)?")
+COUNT_RE = re.compile(r"^(?:[一二三四五六七八九十两百千\d]+[项大个条类年]|若干)+")
+NUMBER_NICKNAME_RE = re.compile(r"^[新老国省市]?[一二三四五六七八九十百\d]+条$")
+
+
+@dataclass
+class MeasureMention:
+    """One mention of a measure: [start, end) in the text, the canonical name and its class."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    rule: str = "bare"
+    version_of: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def _suffixes() -> tuple[tuple[str, str, bool], ...]:
+    rows = [(row[0], row[1], row[2] == "bare") for row in read_table("measure_suffixes.tsv")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@cache
+def _triggers() -> tuple[str, ...]:
+    return tuple(sorted(read_entries("measure_triggers.txt"), key=len, reverse=True))
+
+
+@cache
+def _generic_heads() -> frozenset[str]:
+    return frozenset(read_entries("measure_generic_heads.txt"))
+
+
+@cache
+def _suffix_regex(bare_only: bool) -> re.Pattern[str]:
+    alts = [re.escape(s) for s, _, bare in _suffixes() if bare or not bare_only]
+    return re.compile("|".join(alts))
+
+
+@cache
+def _counted_regex() -> re.Pattern[str]:
+    tails = "|".join(re.escape(t) for t in sorted(read_entries("measure_count_tails.txt"), key=len,
+                                                      reverse=True))
+    return re.compile(COUNTED_RE_TEMPLATE.format(cjk=CJK, tails=tails))
+
+
+def classify_measure(name: str, default: str = "Program") -> str:
+    """The measure class of ``name`` from its ending (see ``measure_suffixes.tsv``).
+
+    >>> classify_measure("遂潼人才一体化发展合作协议"), classify_measure("重点项目清单")
+    ('Agreement', 'ProjectList')
+    >>> classify_measure("“零跑腿”事项清单"), classify_measure("重庆市安全生产条例")
+    ('ProjectList', 'PolicyDocument')
+    """
+    bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
+    for suffix, kind, _ in _suffixes():
+        if bare.endswith(suffix):
+            if suffix.endswith(("清单", "目录")) and "项目" in bare:
+                return "ProjectList"
+            return kind
+    return default
+
+
+def _reduce(name: str) -> str:
+    """``name`` without quotes, a leading year, scope word, count or attribute word."""
+    core = re.sub(r"[“”\"‘’「」]", "", name)
+    core = YEAR_RE.sub("", core)
+    for scope in SCOPE_PREFIXES:
+        if core.startswith(scope):
+            core = core[len(scope):]
+    core = YEAR_RE.sub("", core)
+    core = COUNT_RE.sub("", core)
+    return core
+
+
+def is_generic_name(name: str) -> bool:
+    """Whether ``name`` is only a genre word ("实施方案", "2023年工作要点", "六大工程", "19条措施").
+
+    >>> is_generic_name("2023年工作要点"), is_generic_name("六大工程"), is_generic_name("鸿雁计划")
+    (True, True, False)
+    """
+    core = _reduce(name)
+    return len(core) < 2 or core in _generic_heads()
+
+
+def _is_trigger_end(text: str, i: int) -> bool:
+    return any(text[max(0, i - len(t)):i] == t for t in _triggers())
+
+
+def _trigger_start(text: str, i: int, triggers: tuple[str, ...]) -> int | None:
+    """If a trigger word ends at ``i``, where it starts."""
+    for t in triggers:
+        if text[max(0, i - len(t)):i] == t:
+            return i - len(t)
+    return None
+
+
+def _right_ok(text: str, end: int) -> bool:
+    """Whether a name may end at ``end``: not glued to a longer word (工程|师, 计划|投资)."""
+    if end >= len(text):
+        return True
+    nxt = text[end]
+    if not re.match(rf"[{CJK}0-9A-Za-z]", nxt) or nxt in RIGHT_OK_CHARS:
+        return True
+    return text.startswith(RIGHT_OK_WORDS, end) or any(text.startswith(t, end) for t in _triggers())
+
+
+def _clean_start(text: str, start: int, end: int) -> int:
+    """Move ``start`` past leading triggers and function words."""
+    moved = True
+    while moved and start < end:
+        moved = False
+        for word in (*_triggers(), *FUNCTION_STARTS):
+            if text.startswith(word, start) and start + len(word) < end:
+                start += len(word)
+                moved = True
+                break
+    return start
+
+
+def name_start(text: str, core_end: int, min_core: int, max_core: int, clause_max: int,
+               triggers: tuple[str, ...] | None = None) -> tuple[int, bool] | None:
+    """Where a name whose core ends at ``core_end`` starts, and whether a trigger word opens it.
+
+    The start is just after the last trigger that leaves ``min_core`` characters, else just after
+    the clause break, if that is at most ``clause_max`` characters back; None when neither.
+
+    >>> text = "组织开展大学生创业启航计划"
+    >>> name_start(text, text.index("计划"), 4, 20, 14)
+    (4, True)
+    """
+    triggers = _triggers() if triggers is None else triggers
+    lo = core_end
+    while lo > 0 and core_end - lo < max_core and text[lo - 1] not in CLAUSE_BREAK:
+        lo -= 1
+    for i in range(core_end - min_core, lo - 1, -1):
+        ts = _trigger_start(text, i, triggers)
+        if ts is not None and ts >= lo - 0:
+            return i, True
+    if lo > 0 and text[lo - 1] not in CLAUSE_BREAK:
+        return None  # ran past max_core without a boundary
+    if core_end - lo > clause_max:
+        return None
+    return lo, False
+
+
+def _strip_scope(name: str) -> tuple[str, tuple[str, ...]]:
+    for scope in SCOPE_PREFIXES:
+        if name.startswith(scope) and len(name) - len(scope) >= 4:
+            return name[len(scope):], (name,)
+    return name, ()
+
+
+def _bad_core(core: str) -> bool:
+    if not core or not NAME_CHARS.fullmatch(core):
+        return True
+    if "的" in core or core.startswith(FUNCTION_STARTS):
+        return True
+    return not re.search(rf"[{CJK}]", core)
+
+
+# --- rule 1: titles -----------------------------------------------------------------------------
+
+def _split_version(title: str) -> tuple[str, bool]:
+    m = re.search(r"[（(]\s*(" + "|".join(map(re.escape, read_entries("measure_version_suffixes.txt")))
+                  + r")\s*[）)]$", title)
+    return (title[:m.start()].rstrip(), True) if m else (title, False)
+
+
+def _titles(text: str, abbreviations: dict[str, str]) -> list[MeasureMention]:
+    out: list[MeasureMention] = []
+    rejects = read_entries("measure_title_rejects.txt")
+    for m in re.finditer(r"《([^《》\n]{2,80})》", text):
+        title = re.sub(r"\s+", "", m.group(1))
+        if title.endswith(rejects):
+            continue
+        base, is_draft = _split_version(title)
+        if base in abbreviations:
+            name = abbreviations[base]
+            out.append(MeasureMention(m.start(), m.end(), name, classify_measure(name, "PolicyDocument"),
+                                      rule="abbreviation"))
+            continue
+        if is_generic_name(base):
+            # "《2023年工作要点》" after "《某某2023年工作要点》": the same document, said short
+            earlier = [x.name for x in out if x.name.endswith(base) and x.name != base]
+            if earlier:
+                out.append(MeasureMention(m.start(), m.end(), earlier[-1],
+                                          classify_measure(earlier[-1], "PolicyDocument"), rule="abbreviation"))
+            continue
+        aliases = (title,) if is_draft else ()
+        mention = MeasureMention(m.start(), m.end(), base, classify_measure(base, "PolicyDocument"),
+                                 aliases, rule="title")
+        abbr = ABBREVIATION_RE.match(text, m.end())
+        if abbr:
+            short = abbr.group(1)
+            abbreviations[short] = base
+            if not is_generic_name(short):
+                mention.aliases = (*mention.aliases, short)
+        out.append(mention)
+    return out
+
+
+# --- rule 2: quoted names -----------------------------------------------------------------------
+
+QUOTE_RE = re.compile(r"“([^“”\n]{1,24})”|‘([^‘’\n]{1,24})’|\"([^\"\n]{1,24})\"|「([^「」\n]{1,24})」")
+
+
+def _quote_tail(text: str, pos: int) -> str:
+    """The longest measure ending glued after a closing quote ("工程人才协同行动", "治理")."""
+    run = re.match(rf"[{CJK}0-9A-Za-z]{{1,10}}", text[pos:])
+    if not run:
+        return ""
+    word = re.split(r"[和与及的等]", run.group())[0]
+    best = ""
+    for m in _suffix_regex(False).finditer(word):
+        candidate = word[:m.end()]
+        if _right_ok(text, pos + len(candidate)) or len(candidate) == len(word):
+            best = candidate
+    return best
+
+
+def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, str]) -> list[MeasureMention]:
+    quotes = [(m.start(), m.end(), next(g for g in m.groups() if g is not None))
+              for m in QUOTE_RE.finditer(text) if not _inside(m.start(), m.end(), taken)]
+    # consecutive quotes ("“A”“B”、“C”") form one list sharing the verb before and the count after
+    groups: list[list[tuple[int, int, str]]] = []
+    for q in quotes:
+        if groups and text[groups[-1][-1][1]:q[0]] in ("", "、", ","):
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    out: list[MeasureMention] = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        window = text[max(0, first[0] - 8):first[0]]
+        trigger_at = None
+        for i in range(first[0], max(0, first[0] - 8) - 1, -1):
+            if _is_trigger_end(text, i):
+                trigger_at = i
+                break
+            if i < first[0] and text[i] in CLAUSE_BREAK:
+                break
+        prefix = ""
+        if trigger_at is not None and 0 < first[0] - trigger_at <= 4:
+            prefix = text[trigger_at:first[0]]
+        elif window and first[0] - 4 >= 0:
+            cut = max(window.rfind(c) for c in CLAUSE_BREAK)
+            if cut >= 0 and 0 < len(window) - cut - 1 <= 4:
+                prefix = window[cut + 1:]
+        if prefix and (prefix.startswith(FUNCTION_STARTS) or not re.fullmatch(rf"[{CJK}]+", prefix)):
+            prefix = ""
+        tail = _quote_tail(text, last[1])
+        counted = _counted_regex().match(text, last[1]) if not tail else None
+        counted_ok = bool(counted and re.search(r"[等一二三四五六七八九十两\d]", counted.group()))
+        after = last[1] + len(tail)
+        right_free = after >= len(text) or text[after] in CLAUSE_BREAK or text.startswith(
+            ("和", "与", "及", "以及", "等"), after)
+        for idx, (qs, qe, content) in enumerate(group):
+            content = content.strip()
+            if len(content) > 20 or re.search(r"[，。；：？！,;:?!]", content):
+                continue
+            is_last = idx == len(group) - 1
+            single = len(group) == 1
+            name_prefix = prefix if single else ""
+            start = qs - len(name_prefix)
+            if content in abbreviations:
+                out.append(MeasureMention(qs, qe, abbreviations[content],
+                                          classify_measure(abbreviations[content], "PolicyDocument"),
+                                          rule="abbreviation"))
+                continue
+            if is_last and tail and not is_generic_name(content):
+                name = f"{name_prefix}“{content}”{tail}"
+                aliases = tuple(dict.fromkeys(a for a in (content, f"“{content}”{tail}") if a != name))
+                out.append(MeasureMention(start, qe + len(tail), name, classify_measure(tail, "Program"),
+                                          aliases, rule="quote+suffix"))
+            elif counted_ok and not is_generic_name(content):
+                kind = classify_measure(counted.group() if counted else "", "Program")
+                out.append(MeasureMention(qs, qe, content, kind, rule="quote-list"))
+            elif NUMBER_NICKNAME_RE.match(content):
+                out.append(MeasureMention(qs, qe, content, "PolicyDocument", rule="quote-nickname"))
+            elif classify_measure(content, "") and not is_generic_name(content) and len(content) >= 4:
+                out.append(MeasureMention(qs, qe, content, classify_measure(content), rule="quote-named"))
+            elif trigger_at is not None and (not is_last or right_free) and not is_generic_name(content) \
+                    and len(content) >= 2:
+                name = f"{name_prefix}“{content}”" if name_prefix else content
+                aliases = (content,) if name_prefix else ()
+                out.append(MeasureMention(start, qe, name, classify_measure(content, "Program"), aliases,
+                                          rule="quote-object"))
+    return out
+
+
+# --- rule 3: unquoted names ---------------------------------------------------------------------
+
+def _inside(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
+    out: list[MeasureMention] = []
+    for m in _suffix_regex(True).finditer(text):
+        end = m.end()
+        if not _right_ok(text, end) or _inside(m.start(), end, taken):
+            continue
+        found = name_start(text, m.start(), min_core=4, max_core=20, clause_max=14)
+        if found is None:
+            continue
+        start, _ = found
+        start = _clean_start(text, start, m.start())
+        core = text[start:m.start()]
+        if _bad_core(core) or len(core) < 2:
+            continue
+        name = text[start:end]
+        if is_generic_name(name) or _inside(start, end, taken):
+            continue
+        name, aliases = _strip_scope(name)
+        out.append(MeasureMention(start, end, name, classify_measure(name), aliases, rule="bare"))
+        # "大学生创业启航计划、加速计划": a shortened list item shares the head of the one before
+        share = re.match(rf"、([{CJK}]{{2}})({re.escape(m.group())})(?=[、，。；等和,;])", text[end:])
+        if share and len(core) > 2:
+            short = share.group(1) + share.group(2)
+            shared_name = name[:len(name) - len(short)] + short
+            s2 = end + 1
+            out.append(MeasureMention(s2, s2 + len(short), shared_name, classify_measure(shared_name),
+                                      (short,), rule="shared-head"))
+    return out
+
+
+def find_measures(text: str) -> list[MeasureMention]:
+    """Every measure mention in ``text``, in text order.
+
+    >>> [m.name for m in find_measures("对入选“鸿雁计划”的人才给予奖励，深入开展扫黑除恶专项斗争。")]
+    ['鸿雁计划', '扫黑除恶专项斗争']
+    >>> ms = find_measures("审议通过了《某某2023年工作要点（送审稿）》。")
+    >>> ms[0].name, ms[0].aliases
+    ('某某2023年工作要点', ('某某2023年工作要点（送审稿）',))
+    """
+    abbreviations: dict[str, str] = {}
+    mentions = _titles(text, abbreviations)
+    # a title's span covers 《》 and its abbreviation note, so quotes inside it are not re-read
+    taken = [(m.start, m.end) for m in mentions]
+    for m in re.finditer(r"《[^《》\n]{2,80}》", text):
+        taken.append((m.start(), m.end()))
+    for m in ABBREVIATION_RE.finditer(text):
+        taken.append((m.start(), m.end()))
+    quoted = _quoted(text, taken, abbreviations)
+    mentions += quoted
+    taken += [(m.start, m.end) for m in quoted]
+    # quotes that were not measures still bound names ("“渝创渝新”品牌" is not "品牌")
+    quote_spans = [(m.start(), m.end()) for m in QUOTE_RE.finditer(text)]
+    mentions += _bare(text, taken + quote_spans)
+    return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+
+# --- the component ------------------------------------------------------------------------------
+
+ISSUE_VERBS = re.compile(r"(?:印发|出台|发布|制定|制订|审议通过|通过|颁布|推出)(?:了)?$")
+
+
+def _issuer(doc: Doc, start: int) -> str | None:
+    """The organization that issues the measure: "<org>…印发《…》" within its sentence."""
+    if "orgs" not in doc.spans:
+        return None
+    sent_start, _ = sentence_bounds(doc, start)
+    text = doc.text
+    for span in sorted(doc.spans["orgs"], key=lambda s: -s.end):
+        if sent_start <= span.start and span.end <= start:
+            between = text[span.end:start]
+            if len(between) <= 20 and (ISSUE_VERBS.search(between) or between == "的"):
+                return span._.key or span.text
+            break
+    return None
+
+
+def _district(doc: Doc, start: int, end: int) -> str | None:
+    """A district named inside the measure's name, else the district its sentence opens with."""
+    if "districts" not in doc.spans:
+        return None
+    spans = list(doc.spans["districts"])
+    inside = [s for s in spans if start <= s.start and s.end <= end]
+    if inside:
+        return inside[0]._.key
+    sent_start, _ = sentence_bounds(doc, start)
+    before = [s for s in spans if sent_start <= s.start and s.end <= start]
+    return before[0]._.key if before else None
+
+
+class MeasureExtractor:
+    """Write ``doc.spans["measures"]`` (key = canonical name, kind = measure class) and
+    :class:`Measure` facts, one per mention (the resolution component merges them)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if "measures" not in doc.spans:
+            doc.spans["measures"] = []
+        facts = facts_of(doc)
+        for m in find_measures(doc.text):
+            add_span(doc, "measures", m.start, m.end, "MEASURE", key=m.name, kind=m.kind)
+            facts.measures.append(Measure(
+                name=m.name, kind=m.kind, aliases=m.aliases,  # type: ignore[arg-type]
+                issuer=_issuer(doc, m.start), district=_district(doc, m.start, m.end),
+                evidence=(evidence_for(doc, m.start, m.end),)))
+        return doc
+
+
+@Language.factory("policykg_measures")
+def make_measure_extractor(nlp: Language, name: str) -> MeasureExtractor:
+    """The ``policykg_measures`` pipeline component."""
+    return MeasureExtractor()

@@ -1,0 +1,283 @@
+"""Money amounts (元/万元/亿元 ...) normalized to yuan and attached to what they fund.
+
+The component finds every amount written with a currency unit, Arabic ("1,200.5万元") or Chinese
+("一千二百万元") digits, reads its qualifier ("最高" → max, "以上" → min, "约"/"逾" → approx), and
+attaches it by clause structure: the nearest preceding measure or project of the same sentence,
+else the nearest preceding organization or district, else the nearest one of the sentences just
+before (the paragraph's subject), else the district the whole document is about.
+
+Ranges ("5000万元至1亿元") become one amount: the upper bound with qualifier "max" (the stated
+ceiling is the fact a reader queries; the floor is kept in ``as_written``).
+
+>>> parse_amount("3.5", "万亿")
+3500000000000.0
+>>> parse_amount("一千二百", "万")
+12000000.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds
+from extractors.lexicons import read_table
+from kg.facts import EntityRef, FundingAmount, Qualifier
+
+__all__ = ["MoneyExtractor", "MoneyMention", "find_amounts", "parse_amount", "parse_chinese_number"]
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+UNIT_SCALE = {"": 1.0, "千": 1e3, "百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8, "万亿": 1e12, "十亿": 1e9,
+              "百亿": 1e10, "千亿": 1e11}
+
+_NUM = r"(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+"
+_UNIT = r"万亿|千亿|百亿|十亿|千万|百万|亿|万|千|"
+# one amount: number, optional magnitude, optional 余/多 ("100余万元"), 元
+_AMOUNT = rf"(?P<num>{_NUM})(?P<fuzzy1>[余多])?(?P<unit>{_UNIT})(?P<fuzzy2>[余多])?(?:人民币)?元"
+# a range "5000万元至1亿元" / "5000万-1亿元": the first part's unit and 元 may be omitted
+_RANGE = rf"(?P<lo>{_NUM})(?P<lounit>{_UNIT})(?:元)?\s*(?:至|到|-|—|–|~|～)\s*"
+AMOUNT_RE = re.compile(rf"(?:{_RANGE})?{_AMOUNT}")
+
+# characters after "元" that make it a different word (元素, 元旦, 一元化 ...)
+NOT_MONEY_NEXT = set("素旦宵首帅老气件化论配器组朝代宇")
+
+
+def parse_chinese_number(text: str) -> float | None:
+    """The value of a Chinese numeral, or None when it is not one.
+
+    >>> parse_chinese_number("一千二百万"), parse_chinese_number("二十"), parse_chinese_number("十")
+    (12000000.0, 20.0, 10.0)
+    """
+    total, section, digit = 0.0, 0.0, None
+    seen = False
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+            seen = True
+        elif ch in CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * CN_SMALL_UNITS[ch]
+            digit = None
+            seen = True
+        elif ch in CN_BIG_UNITS:
+            if not seen and total == 0 and section == 0:
+                return None
+            if ch == "亿":
+                total = (total + section + (digit or 0)) * CN_BIG_UNITS[ch]
+            else:
+                total += (section + (digit or 0)) * CN_BIG_UNITS[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    if not seen:
+        return None
+    return float(total + section + (digit or 0))
+
+
+def parse_amount(number: str, unit: str = "") -> float | None:
+    """Yuan for a number as written (Arabic with commas/decimals, or Chinese) and a magnitude unit.
+
+    >>> parse_amount("1,200.5", "万"), parse_amount("二十", "亿")
+    (12005000.0, 2000000000.0)
+    """
+    cleaned = number.replace(",", "").replace("，", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
+        value = float(cleaned)
+    else:
+        parsed = parse_chinese_number(cleaned)
+        if parsed is None:
+            return None
+        value = parsed
+    return value * UNIT_SCALE[unit]
+
+
+@dataclass(frozen=True)
+class MoneyMention:
+    """One amount found in a text: [start, end) covers the qualifier words too."""
+
+    start: int
+    end: int
+    value: float
+    qualifier: Qualifier
+    per_unit: bool
+    number_start: int  # where the number itself starts (purpose text ends here)
+    number_end: int  # just after 元
+
+
+def _qualifier_table() -> list[tuple[str, str, str]]:
+    return [(row[0], row[1], row[2]) for row in read_table("money_qualifiers.tsv")]
+
+
+def _qualifier(text: str, start: int, end: int) -> tuple[Qualifier, int, int]:
+    """The qualifier words right before / after the amount, and the widened [start, end)."""
+    qualifier: Qualifier = "exact"
+    new_start, new_end = start, end
+    for word, side, kind in sorted(_qualifier_table(), key=lambda r: -len(r[0])):
+        if side == "before" and text[max(0, start - len(word)):start] == word and new_start == start:
+            qualifier, new_start = kind, start - len(word)  # type: ignore[assignment]
+        elif side == "after" and text[end:end + len(word)] == word and new_end == end:
+            qualifier, new_end = kind, end + len(word)  # type: ignore[assignment]
+    return qualifier, new_start, new_end
+
+
+_PER_UNIT_RE = re.compile(r"每[个位名人户家项年月天日次台套亩平吨件所]|人均|户均|/[人户年月天日次吨件个项]")
+
+
+def find_amounts(text: str) -> list[MoneyMention]:
+    """Every money amount in ``text`` with its value in yuan, qualifier and per-unit flag.
+
+    >>> [(m.value, m.qualifier) for m in find_amounts("给予最高200万元奖励，总投资约13亿元")]
+    [(2000000.0, 'max'), (1300000000.0, 'approx')]
+    >>> find_amounts("年薪的5%，新增3万吨产能，一元化管理")
+    []
+    """
+    out: list[MoneyMention] = []
+    for m in AMOUNT_RE.finditer(text):
+        if m.end() < len(text) and text[m.end()] in NOT_MONEY_NEXT:
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        is_chinese = not num[0].isdigit()
+        # a bare Chinese digit before 元 is usually a word (多元, 三元里), not an amount
+        if is_chinese and not unit and not any(c in num for c in "十百千万亿"):
+            continue
+        if is_chinese and m.start("num") > 0 and text[m.start("num") - 1] in "第统单多":
+            continue
+        value = parse_amount(num, unit)
+        if value is None or value <= 0:
+            continue
+        qualifier: Qualifier = "exact"
+        if m.group("fuzzy1") or m.group("fuzzy2"):
+            qualifier = "approx"
+        start = m.start() if m.group("lo") else m.start("num")
+        q, qstart, qend = _qualifier(text, start, m.end())
+        if q != "exact":
+            qualifier = q
+        if m.group("lo"):
+            qualifier = "max"  # a range: the upper bound is the stated ceiling
+        clause_start = max(text.rfind(c, 0, start) for c in "，。；！？,;\n") + 1
+        per_unit = bool(_PER_UNIT_RE.search(text[clause_start:start])) or bool(
+            re.match(r"\s*/\s*[人户年月天日次吨件个项]", text[m.end():]))
+        out.append(MoneyMention(qstart, qend, value, qualifier, per_unit, start, m.end()))
+    return out
+
+
+# --- attachment -------------------------------------------------------------------------------
+
+_SENT_END = "。！？；!?;"
+_LEAD_VERBS = re.compile(r"^(?:设立|安排|下达|投入|给予|发放|提供|争取|完成|实现|累计|共)")
+_TRAIL_WORDS = re.compile(r"(?:累计达到|累计达|累计|达到|达|为|约|共|近|超过|逾|突破|高达|合计|总计|)$")
+
+
+def _purpose(text: str, mention: MoneyMention, attached_end: int) -> str | None:
+    """What the money is for, as written: "…的人才奖励" after it, else the words just before it."""
+    after = re.match(r"的([\u4e00-\u9fff]{2,10}?)(?=[，。；、,;]|$|用于|等)", text[mention.number_end:])
+    if after and not re.search(r"[\d]", after.group(1)):
+        return after.group(1)
+    clause_start = max(max(text.rfind(c, 0, mention.start) for c in "，。；！？,;\n、（(") + 1, attached_end)
+    before = text[clause_start:mention.start]
+    before = _TRAIL_WORDS.sub("", before)
+    before = _LEAD_VERBS.sub("", before)
+    before = before.strip(" ：:，,")
+    return before if 2 <= len(before) <= 20 else None
+
+
+GROUP_KIND = {"measures": "measure", "projects": "project", "orgs": "org", "districts": "district"}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A possible owner of an amount: a span of one of the entity groups and its entity kind."""
+
+    start: int
+    end: int
+    ref: EntityRef
+
+
+def _candidates(doc: Doc, groups: tuple[str, ...]) -> list[Owner]:
+    owners: list[Owner] = []
+    for group in groups:
+        for span in doc.spans[group] if group in doc.spans else ():
+            key = span._.key or span.text
+            owners.append(Owner(span.start, span.end, EntityRef(GROUP_KIND[group], key)))  # type: ignore[arg-type]
+    return owners
+
+
+def _document_district(doc: Doc) -> str | None:
+    """The district the document is about: ``doc._.region``, else the most mentioned district."""
+    if doc._.region:
+        return str(doc._.region)
+    counts = Counter(s._.key for s in doc.spans["districts"]) if "districts" in doc.spans else Counter()
+    counts.pop(None, None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+class MoneyExtractor:
+    """Write ``doc.spans["money"]`` (``span._.value`` = yuan) and :class:`FundingAmount` facts.
+
+    ``lookback_sentences``: how many earlier sentences may supply the owner of an amount whose own
+    sentence names none ("该项目总投资45亿元"). ``use_document_region``: fall back to the district
+    the document is about.
+    """
+
+    def __init__(self, lookback_sentences: int = 3, use_document_region: bool = True) -> None:
+        self.lookback_sentences = lookback_sentences
+        self.use_document_region = use_document_region
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        if "money" not in doc.spans:
+            doc.spans["money"] = []
+        facts = facts_of(doc)
+        owners_primary = _candidates(doc, ("measures", "projects"))
+        owners_secondary = _candidates(doc, ("orgs", "districts"))
+        for mention in find_amounts(text):
+            span = add_span(doc, "money", mention.start, mention.end, "MONEY", kind=mention.qualifier)
+            span._.value = mention.value
+            owner = self._owner(doc, mention, owners_primary, owners_secondary)
+            attached = owner.ref if owner is not None else None
+            if attached is None and self.use_document_region:
+                district = _document_district(doc)
+                attached = EntityRef("district", district) if district else None
+            sent_start, _ = sentence_bounds(doc, mention.start)
+            purpose = _purpose(text, mention, max(owner.end if owner is not None else 0, sent_start))
+            facts.funding.append(FundingAmount(
+                as_written=text[mention.start:mention.end], value=mention.value,
+                qualifier=mention.qualifier, purpose=purpose, attached_to=attached,
+                evidence=evidence_for(doc, mention.start, mention.end), per_unit=mention.per_unit))
+        return doc
+
+    def _owner(self, doc: Doc, mention: MoneyMention, primary: list[Owner],
+               secondary: list[Owner]) -> Owner | None:
+        """The entity the amount belongs to, by clause structure (see the module docstring)."""
+        sent_start, _ = sentence_bounds(doc, mention.start)
+
+        def nearest(spans: list[Owner], lo: int, hi: int) -> Owner | None:
+            inside = [s for s in spans if lo <= s.start and s.end <= hi]
+            return max(inside, key=lambda s: (s.end, s.end - s.start), default=None)
+
+        found = nearest(primary, sent_start, mention.start) or nearest(secondary, sent_start, mention.start)
+        if found is not None:
+            return found
+        # the sentence names no owner: its subject is in the sentences just before
+        lo = sent_start
+        for _ in range(self.lookback_sentences):
+            if lo <= 0:
+                break
+            lo, _ = sentence_bounds(doc, lo - 1)
+            found = nearest(primary + secondary, lo, sent_start)
+            if found is not None:
+                return found
+        return None
+
+
+@Language.factory("policykg_money", default_config={"lookback_sentences": 3, "use_document_region": True})
+def make_money_extractor(nlp: Language, name: str, lookback_sentences: int,
+                         use_document_region: bool) -> MoneyExtractor:
+    """The ``policykg_money`` pipeline component."""
+    return MoneyExtractor(lookback_sentences, use_document_region)

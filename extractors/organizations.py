@@ -1,0 +1,216 @@
+"""Organizations: district organs, departments, central organs and suffix-named bodies.
+
+Three patterns, each giving a canonical name plus the surface forms as aliases:
+
+* district organs — a district (or a bare 区/市/县/省 that refers to one) followed by 委, 人民政府,
+  政府, 人大常委会 or 政协: "大足区委", "市政府" → 重庆市人民政府;
+* departments — a district prefix and a department from ``departments.tsv``: "市人力社保局" →
+  重庆市人力资源和社会保障局;
+* named bodies — a name ending in a suffix from ``org_suffixes.tsv`` ("…有限公司", "…日报",
+  "…领导小组"), extended leftwards to a boundary. A bare suffix ("领导小组") refers back to the
+  latest full name with that suffix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.context import LEVEL_CHARS, local_district, organ_names
+from extractors.lexicons import admin_divisions, read_entries, read_table, word_tags
+from kg.facts import Organization
+
+__all__ = ["OrganizationRecognizer"]
+
+ORGANS = (("人大常委会", "congress"), ("人民政府", "government"), ("政府", "government"),
+          ("政协", "cppcc"), ("委", "party"))
+CJK = r"\u4e00-\u9fff"
+NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
+MAX_NAME = 24
+TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
+# POS tags (jieba) that never open a name: verbs, adverbs, prepositions, numerals, time words ...
+STOP_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    district: str | None
+
+
+class OrganizationRecognizer:
+    """Write ``doc.spans["orgs"]`` (key = canonical name, kind = org kind) and Organization facts."""
+
+    def __init__(self, suffixes: dict[str, str], departments: dict[str, str],
+                 central: dict[str, tuple[str, tuple[str, ...]]], stopwords: frozenset[str]) -> None:
+        self.suffixes = suffixes
+        self.departments = departments
+        self.central = central
+        self.central_alias = {a: n for n, (_, aliases) in central.items() for a in (n, *aliases)}
+        self.stopwords = stopwords
+        alternatives = sorted({*self.central_alias, *suffixes}, key=len, reverse=True)
+        self.named_re = re.compile("|".join(map(re.escape, alternatives)))
+        dept = "|".join(map(re.escape, sorted(departments, key=len, reverse=True)))
+        self.dept_re = re.compile(rf"(?:委)?(?:{dept})")
+        self.organ_re = re.compile("|".join(re.escape(o) for o, _ in ORGANS))
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[_Found] = []
+        found += self._district_bodies(doc)
+        found += self._named_bodies(doc, taken=found)
+        found += self._newspapers(doc, taken=found)
+        facts = facts_of(doc)
+        for f in sorted(found, key=lambda f: f.start):
+            add_span(doc, "orgs", f.start, f.end, "ORG", key=f.name, kind=f.kind)
+            facts.organizations.append(Organization(f.name, f.kind, f.aliases, f.district,
+                                                    (evidence_for(doc, f.start, f.end),)))
+        return doc
+
+    # -- district organs and departments -------------------------------------------------------
+    def _district_bodies(self, doc: Doc) -> list[_Found]:
+        text, divisions = doc.text, admin_divisions()
+        out: list[_Found] = []
+        anchors: list[tuple[int, int, str | None, str]] = []  # (start, end-of-prefix, adcode, level char)
+        for span in doc.spans.get("districts", []):
+            division = divisions[span._.key]
+            end = span.end
+            level = division.name[-1]
+            if span.text != division.name and text[end:end + 1] == level:
+                end += 1  # short form followed by its level: 大足 + 区委
+            anchors.append((span.start, end, division.adcode, level))
+        covered = {i for a in anchors for i in range(a[0], a[1])}
+        for m in re.finditer(r"[省市区县]", text):
+            i = m.start()
+            if i not in covered and is_word_boundary(doc, i):
+                anchors.append((i, i + 1, None, m.group()))
+        for start, end, adcode, level in sorted(anchors):
+            rest = text[end:end + 16]
+            if adcode is None and level not in LEVEL_CHARS:
+                continue
+            division = divisions[adcode] if adcode else local_district(doc, start, level)
+            if division is None:
+                continue
+            if start >= 2 and text[start - 2:start] == "中共":
+                start -= 2
+            dept = self.dept_re.match(rest)
+            organ = self.organ_re.match(rest)
+            if dept and (not organ or len(dept.group()) > len(organ.group())):
+                short = dept.group()
+                party_dept = short.startswith("委")
+                full = self.departments[short[1:] if party_dept else short]
+                prefix = division.name + ("委" if party_dept else "")
+                name = prefix + full
+                surface = text[start:end + len(short)]
+                aliases = tuple(dict.fromkeys(a for a in (prefix + short.removeprefix("委"), surface) if a != name))
+                out.append(_Found(start, end + len(short), name, "party" if party_dept else "government",
+                                  aliases, division.adcode))
+            elif organ:
+                word = organ.group()
+                after = text[end + len(word):end + len(word) + 1]
+                if word == "委" and after == "员":
+                    continue  # 委员 (a member), not 委 (the committee)
+                kind = dict(ORGANS)[word]
+                name, aliases = organ_names(division, kind)
+                surface = text[start:end + len(word)]
+                aliases = tuple(dict.fromkeys(a for a in (*aliases, surface) if a != name))
+                out.append(_Found(start, end + len(word), name, kind, aliases, division.adcode))
+        return out
+
+    # -- central organs and suffix-named bodies -------------------------------------------------
+    def _named_bodies(self, doc: Doc, taken: list[_Found]) -> list[_Found]:
+        text = doc.text
+        occupied = bytearray(len(text) + 1)
+        for f in taken:
+            occupied[f.start:f.end] = b"\x01" * (f.end - f.start)
+        out: list[_Found] = []
+        latest_by_suffix: dict[str, _Found] = {}
+        for m in self.named_re.finditer(text):
+            word, end = m.group(), m.end()
+            if word in self.central_alias:
+                name = self.central_alias[word]
+                kind = self.central[name][0]
+                if is_word_boundary(doc, m.start()) or text[m.start() - 2:m.start()] == "中共":
+                    out.append(_Found(m.start(), end, name, kind,
+                                      (word,) if word != name else (), None))
+                continue
+            # committees and groups are named after their task: "…推动…建设领导小组"
+            start = self._left_boundary(doc, m.start(), occupied, verbs_inside=word in TASK_NAMED)
+            kind = self.suffixes[word]
+            if start != m.start() and not self._is_specific(doc, start, m.start()):
+                continue
+            if start == m.start():  # a bare suffix: the latest full name with it, if any
+                prior = latest_by_suffix.get(word)
+                if prior is not None:
+                    out.append(_Found(m.start(), end, prior.name, prior.kind, (), prior.district))
+                continue
+            name = text[start:end]
+            district = None
+            # a name opening with a district organ ("区委全面依法治区委员会") takes that organ's district
+            for f in taken:
+                if f.start == start and f.end < end:
+                    name = f.name + text[f.end:end]
+                    district = f.district
+            found = _Found(start, end, name, kind, (text[start:end],) if name != text[start:end] else (),
+                           district)
+            out.append(found)
+            for suffix in self.suffixes:  # "…工作领导小组" is also the latest "…领导小组"
+                if word.endswith(suffix):
+                    latest_by_suffix[suffix] = found
+        return out
+
+    def _newspapers(self, doc: Doc, taken: list[_Found]) -> list[_Found]:
+        """A dateline "新渝报讯" names the newspaper ("…报讯（记者…）")."""
+        spans = {(f.start, f.end) for f in taken}
+        out = []
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,5}报)讯", doc.text):
+            start = self._left_boundary(doc, m.end(1) - 1, bytearray(len(doc.text) + 1))
+            if m.end(1) - start >= 3 and (start, m.end(1)) not in spans:
+                name = doc.text[start:m.end(1)]
+                out.append(_Found(start, m.end(1), name, "media", (), None))
+        return out
+
+    def _left_boundary(self, doc: Doc, suffix_start: int, occupied: bytearray, verbs_inside: bool = False) -> int:
+        """Extend a name leftwards from its suffix, a segmenter word at a time, up to punctuation,
+        a stopword, a verb/adverb/numeral (by the POS lexicon) or MAX_NAME characters."""
+        text, tags = doc.text, word_tags()
+        start = suffix_start
+        limit = max(0, suffix_start - MAX_NAME)
+        while start > limit and NAME_CHAR.match(text[start - 1]):
+            word_start = start - 1
+            while word_start > limit and not is_word_boundary(doc, word_start) and NAME_CHAR.match(text[word_start - 1]):
+                word_start -= 1
+            word = text[word_start:start]
+            if word in self.stopwords or (not verbs_inside and tags.get(word) in STOP_TAGS):
+                break
+            start = word_start
+        return start
+
+    def _is_specific(self, doc: Doc, start: int, suffix_start: int) -> bool:
+        """A name, not a description: "重庆科技学院" yes, "县级医院" or "8个产业联盟" no."""
+        head = doc.text[start:suffix_start]
+        if not head or head[0].isdigit() or head[0] in "一二三四五六七八九十百千万几多各该本":
+            return False
+        if len(head) >= 4:
+            return True
+        tags = word_tags()
+        return any(s.start >= start and s.end <= suffix_start for s in doc.spans.get("districts", [])) or \
+            tags.get(head, "")[:2] in ("ns", "nr", "nt", "nz") or tags.get(head) == "j"
+
+
+@Language.factory("policykg_organizations", default_config={
+    "suffixes": "org_suffixes.tsv", "departments": "departments.tsv",
+    "central_organs": "central_organs.tsv", "stopwords": "org_stopwords.txt"})
+def make_organization_recognizer(nlp: Language, name: str, suffixes: str, departments: str,
+                                 central_organs: str, stopwords: str) -> OrganizationRecognizer:
+    central = {row[0]: (row[1], tuple(a for a in (row[2].split(",") if len(row) > 2 else []) if a))
+               for row in read_table(central_organs)}
+    return OrganizationRecognizer(dict(read_table(suffixes)), dict(read_table(departments)), central,
+                                  frozenset(read_entries(stopwords)))

@@ -1,0 +1,290 @@
+"""Persons and their posts, recognized on characters around titles, bylines and lists.
+
+A personal name is a surname from ``surnames.txt`` plus one or two characters, accepted only in a
+context that marks it as a name:
+
+* after a title chain: "大足区委副书记、区长、领导小组副组长徐晓勇" (the chain gives the posts);
+* before a title: "胡衡华市长", "陈敏尔书记";
+* bylines and credits: "记者曾蕊", "（记者刘星 犹骥）", "摄/张娟";
+* an interview speaker at a paragraph start: "李明清：";
+* a clause-initial name followed by a speech verb: "刘国中强调";
+* a "、"-list ending in 等 ("何继善、谭建荣等7名院士").
+
+Each title in a chain becomes a :class:`kg.facts.Post` whose organization is the one written
+before the title, the one the title implies ("区长" → the district's government), or the one the
+previous title in the chain named ("党组书记、局长").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.context import local_district, organ_names
+from extractors.lexicons import read_entries, read_table
+from kg.facts import PUBLIC_ORG_KINDS, Person, Post
+
+__all__ = ["PersonRecognizer", "Role"]
+
+PUNCT = set("，。；：、！？,.;:!?（）()“”‘’《》〈〉「」『』【】 \n\t□■●▲—-*/·")
+CLAUSE_END = set("，。；：！？,.;:!?\n（）()“”《》")
+# characters that (almost) never occur in a given name: function words, numerals, organ words
+NON_NAME = set("的了是在和与等为及对说表指主参出会介到向从被把将就都也还又并而但或于以之其这那该"
+               "各每有无不没要能可应已所着过们个一二三四五六七八九十百千万亿年月日时区市县省局委部"
+               "书记员组长党政府院站办处科镇乡村街社报讯摄")
+SPEECH_VERBS = ("强调", "指出", "表示", "介绍", "主持", "要求", "认为", "提出", "说", "称", "谈到", "坦言")
+AFTER_NAME = ("同志", "等", "主持", "出席", "参加", "介绍", "表示", "强调", "指出", "说", "调研",
+              "会见", "担任", "一行", "带队", "讲话", "作", "在", "到", "率", "摄", "对", "向", "是",
+              "为", "认为", "坦言", "谈到", "称", "主攻", "加入", "毕业", "来自", "先后", "也")
+STRONG_SURNAMES = 140  # the most frequent single surnames: enough for weak-context rules
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    family: str
+    implied: str  # party_committee, government, congress, cppcc, central_committee or ""
+    public: str  # yes, no, org
+
+
+class PersonRecognizer:
+    """Write ``doc.spans["persons"]``/``["roles"]`` and Person + Post facts."""
+
+    def __init__(self, surnames: tuple[str, ...], roles: dict[str, Role]) -> None:
+        self.compound = frozenset(s for s in surnames if len(s) == 2)
+        singles = [s for s in surnames if len(s) == 1]
+        self.single = frozenset(singles)
+        self.strong = frozenset(singles[:STRONG_SURNAMES])
+        self.roles = roles
+        self.role_re = re.compile("|".join(map(re.escape, sorted(roles, key=len, reverse=True))))
+
+    # -- names ----------------------------------------------------------------------------------
+    def _surname_len(self, text: str, i: int, strong: bool = False) -> int:
+        if text[i:i + 2] in self.compound:
+            return 2
+        return 1 if text[i:i + 1] in (self.strong if strong else self.single) else 0
+
+    def _after_ok(self, doc: Doc, e: int) -> bool:
+        text = doc.text
+        if e >= len(text) or text[e] in PUNCT:
+            return True
+        return bool(self.role_re.match(text, e)) or text.startswith(AFTER_NAME, e)
+
+    def name_at(self, doc: Doc, s: int, strong: bool = False, lenient_end: bool = False) -> int | None:
+        """End of a personal name starting at ``s``, or None."""
+        text = doc.text
+        k = self._surname_len(text, s, strong)
+        if not k:
+            return None
+        options = []
+        for given in (2, 1):
+            e = s + k + given
+            chunk = text[s + k:e]
+            if e > len(text) or len(chunk) < given or any(c in NON_NAME or c in PUNCT or not _is_cjk(c)
+                                                           for c in chunk):
+                continue
+            options.append(e)
+        # prefer the reading whose end the context (or the segmenter) confirms
+        for e in options:
+            if self._after_ok(doc, e) and (is_word_boundary(doc, e) or text[e:e + 1] in PUNCT):
+                return e
+        for e in options:
+            if self._after_ok(doc, e):
+                return e
+        for e in options:  # the segmenter saw exactly this word: "胡衡华|分别"
+            if is_word_boundary(doc, s) and is_word_boundary(doc, e) and \
+                    not any(is_word_boundary(doc, i) for i in range(s + 1, e)):
+                return e
+        return options[-1] if options and lenient_end else None
+
+    # -- the component --------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        names: dict[int, int] = {}  # start -> end
+        chains: list[tuple[int, int]] = []  # (name start, chain end == name start)
+        for m in self.role_re.finditer(text):
+            e = self.name_at(doc, m.end())
+            if e is not None and not self._role_continues(text, m.end()):
+                names.setdefault(m.end(), e)
+                chains.append((m.end(), e))
+        for m in self.role_re.finditer(text):  # name before title: 胡衡华市长
+            for length in (3, 2, 4):
+                s = m.start() - length
+                if s < 0 or (s > 0 and text[s - 1] not in PUNCT and not is_word_boundary(doc, s)):
+                    continue
+                if s > 0 and text[s - 1] not in PUNCT and not text.endswith(("在", "由", "和", "与"), 0, s):
+                    continue
+                if self.roles[m.group()].family in ("generic", "department") or s in names:
+                    continue
+                if self.name_at(doc, s, strong=True) == m.start():
+                    names[s] = m.start()
+                    break
+        for m in re.finditer(r"(?:记者|通讯员|摄影|摄|文/|图/|摄/)[:：/]?", text):
+            self._name_run(doc, m.end(), names)
+        for m in re.finditer(r"(?:^|\n)\**([\u4e00-\u9fff]{2,4})\**[:：]", text):
+            s = m.start(1)
+            if self.name_at(doc, s, strong=True, lenient_end=True) == m.end(1):
+                names.setdefault(s, m.end(1))
+        for m in re.finditer("|".join(SPEECH_VERBS), text):
+            for length in (3, 2):
+                s = m.start() - length
+                if s >= 0 and (s == 0 or text[s - 1] in CLAUSE_END) and \
+                        self.name_at(doc, s, strong=True) == m.start():
+                    names.setdefault(s, m.start())
+                    break
+        for m in re.finditer(r"(?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3}等", text):
+            items, pos = m.group()[:-1].split("、"), m.start()
+            spans = []
+            for item in items:
+                if self.name_at(doc, pos, strong=True, lenient_end=True) == pos + len(item):
+                    spans.append((pos, pos + len(item)))
+                pos += len(item) + 1
+            if len(spans) == len(items):
+                names.update(spans)
+        self._emit(doc, names, chains)
+        return doc
+
+    def _role_continues(self, text: str, i: int) -> bool:
+        """A title followed by more organization text is not followed by a name ("书记处")."""
+        return text.startswith(("处", "长", "员会"), i)
+
+    def _name_run(self, doc: Doc, pos: int, names: dict[int, int]) -> None:
+        """Names in a byline: "记者刘星犹骥" (two names run together once spaces are removed)."""
+        text = doc.text
+        while pos < len(text):
+            e = self.name_at(doc, pos, lenient_end=True)
+            if e is None:
+                return
+            # a 3-char reading that leaves a name right after it is really 2 + name: 刘星|犹骥
+            if e - pos == 3 and self._surname_len(text, e - 1) and self.name_at(doc, e - 1, lenient_end=True):
+                e -= 1
+            names.setdefault(pos, e)
+            pos = e + (1 if text[e:e + 1] in " 、" else 0)
+
+    # -- facts ----------------------------------------------------------------------------------
+    def _emit(self, doc: Doc, names: dict[int, int], chains: list[tuple[int, int]]) -> None:
+        facts = facts_of(doc)
+        text = doc.text
+        posts_by_name: dict[str, list[Post]] = {}
+        for start, end in chains:
+            for post in self._posts(doc, start, end):
+                posts_by_name.setdefault(post.person, []).append(post)
+        for start, end in sorted(names.items()):
+            name = text[start:end]
+            m = self.role_re.match(text, end)
+            if m and not any(p.evidence.start <= start <= p.evidence.end
+                             for p in posts_by_name.get(name, [])):
+                post = self._post_after_name(doc, name, start, m)
+                if post:
+                    posts_by_name.setdefault(name, []).append(post)
+        seen_posts: set[tuple[str, str, str | None, int]] = set()
+        officials = {name for name, posts in posts_by_name.items() if any(self._is_public(doc, p) for p in posts)}
+        for start, end in sorted(names.items()):
+            name = text[start:end]
+            add_span(doc, "persons", start, end, "PERSON", key=name)
+            facts.persons.append(Person(name, name in officials, doc._.region,
+                                        (evidence_for(doc, start, end),)))
+        for name, posts in posts_by_name.items():
+            for post in posts:
+                key = (name, post.role, post.org, post.evidence.start)
+                if key not in seen_posts:
+                    seen_posts.add(key)
+                    facts.posts.append(post)
+
+    def _is_public(self, doc: Doc, post: Post) -> bool:
+        role = self.roles.get(post.role)
+        if role is None or role.public == "no":
+            return False
+        if role.public == "yes":
+            return True
+        kinds = {s._.kind for s in doc.spans.get("orgs", []) if s._.key == post.org}
+        return bool(kinds & PUBLIC_ORG_KINDS) or (post.org or "").endswith(("人民政府", "委", "局", "人大常委会", "政协"))
+
+    def _posts(self, doc: Doc, name_start: int, name_end: int) -> list[Post]:
+        """Split the title chain that ends at ``name_start`` into posts."""
+        text = doc.text
+        begin = name_start
+        while begin > 0 and text[begin - 1] not in CLAUSE_END:
+            begin -= 1
+        person = text[name_start:name_end]
+        posts: list[Post] = []
+        previous_org: str | None = None
+        pos = begin
+        for item in text[begin:name_start].split("、"):
+            item_start, item_end = pos, pos + len(item)
+            pos = item_end + 1
+            role = self._role_suffix(item)
+            if role is None:
+                previous_org = None
+                continue
+            role_start = item_end - len(role.title)
+            org = self._org_before(doc, item_start, role_start)
+            if org is None and role_start > item_start:
+                # text before the title that no recognizer named: keep it as written
+                org = text[item_start:role_start] if role_start - item_start >= 2 else None
+            if org is None:
+                org = self._implied_org(doc, role, role_start, previous_org)
+            add_span(doc, "roles", role_start, item_end, "ROLE", key=role.title, kind=role.family)
+            posts.append(Post(person, role.title, org, text[item_start:item_end],
+                              evidence_for(doc, item_start, name_end)))
+            previous_org = org
+        return posts
+
+    def _post_after_name(self, doc: Doc, person: str, start: int, m: re.Match[str]) -> Post | None:
+        role = self.roles[m.group()]
+        org = self._implied_org(doc, role, m.start(), None)
+        return Post(person, role.title, org, m.group(), evidence_for(doc, start, m.end()))
+
+    def _role_suffix(self, item: str) -> Role | None:
+        for title in sorted((t for t in self.roles if item.endswith(t)), key=len, reverse=True):
+            return self.roles[title]
+        return None
+
+    def _org_before(self, doc: Doc, item_start: int, role_start: int) -> str | None:
+        """The recognized organization ending right before the title (inside the chain item)."""
+        best = None
+        for span in doc.spans.get("orgs", []):
+            if item_start <= span.start and span.end in (role_start, role_start - 2) and span.end <= role_start:
+                if doc.text[span.end:role_start] in ("", "党组", "党委", "党工"):
+                    best = span._.key
+        return best
+
+    def _implied_org(self, doc: Doc, role: Role, pos: int, previous_org: str | None) -> str | None:
+        if role.implied == "central_committee":
+            return "中共中央"
+        if role.implied in ("government", "party_committee", "congress", "cppcc"):
+            organ = {"party_committee": "party"}.get(role.implied, role.implied)
+            if organ == "party" and previous_org and previous_org.endswith("委"):
+                return previous_org
+            level = next((c for c in "省市区县" if c in role.title), None) or _level_of(previous_org) or "市"
+            division = local_district(doc, pos, level)
+            return organ_names(division, organ)[0] if division else None
+        if role.family == "media":
+            media = [s for s in doc.spans.get("orgs", []) if s._.kind == "media" and s.start < pos]
+            return media[-1]._.key if media else previous_org
+        return previous_org
+
+
+def _level_of(org: str | None) -> str | None:
+    """The level character of a district organ's name ("大足区委" → "区")."""
+    if not org:
+        return None
+    for organ_word in ("人民政府", "人大常委会", "政协", "委"):
+        if org.endswith(organ_word):
+            head = org[: -len(organ_word)]
+            return head[-1] if head and head[-1] in "省市区县" else None
+    return None
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+@Language.factory("policykg_persons", default_config={"surnames": "surnames.txt", "roles": "roles.tsv"})
+def make_person_recognizer(nlp: Language, name: str, surnames: str, roles: str) -> PersonRecognizer:
+    table = {row[0]: Role(*row[:4]) for row in read_table(roles)}
+    return PersonRecognizer(read_entries(surnames), table)

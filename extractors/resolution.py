@@ -1,0 +1,76 @@
+"""Entity resolution inside a document: one fact per real thing, aliases and evidence merged.
+
+Mentions of the same district (adcode), organization, person, measure or project (canonical
+name) become one fact whose aliases are every other surface form and whose evidence lists every
+mention. A person whose name is only ever seen with a given name cut short is not merged: the
+recognizers already chose the name length from context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import facts_of
+
+__all__ = ["merge_by_key", "resolve_document"]
+
+
+def merge_by_key(items: list, key, combine) -> list:
+    """Merge items sharing ``key(item)`` with ``combine(a, b)``, keeping first-seen order.
+
+    >>> merge_by_key([("a", 1), ("b", 2), ("a", 3)], key=lambda x: x[0], combine=lambda a, b: (a[0], a[1] + b[1]))
+    [('a', 4), ('b', 2)]
+    """
+    merged: dict = {}
+    for item in items:
+        k = key(item)
+        merged[k] = combine(merged[k], item) if k in merged else item
+    return list(merged.values())
+
+
+def _union(a: tuple, b: tuple, exclude: str = "") -> tuple:
+    return tuple(x for x in dict.fromkeys((*a, *b)) if x != exclude)
+
+
+def _merge_entity(a, b):
+    changes = {"evidence": _union(a.evidence, b.evidence)}
+    if hasattr(a, "aliases"):
+        changes["aliases"] = _union(a.aliases, b.aliases, exclude=a.name)
+    if hasattr(a, "is_official"):
+        changes["is_official"] = a.is_official or b.is_official
+    for field in ("issuer", "district", "version_of"):
+        if hasattr(a, field) and getattr(a, field) is None:
+            changes[field] = getattr(b, field)
+    return replace(a, **changes)
+
+
+def _rename_aliases(facts) -> None:
+    """An organization recorded under a surface form that is another one's alias takes its name."""
+    canonical = {alias: o.name for o in facts.organizations for alias in o.aliases}
+    names = {o.name for o in facts.organizations}
+    rename = {n: canonical[n] for n in names if n in canonical and canonical[n] != n}
+    if not rename:
+        return
+    facts.organizations = [replace(o, name=rename[o.name], aliases=(*o.aliases, o.name)) if o.name in rename
+                           else o for o in facts.organizations]
+    facts.posts = [replace(p, org=rename.get(p.org, p.org)) for p in facts.posts]
+
+
+def resolve_document(doc: Doc) -> Doc:
+    facts = facts_of(doc)
+    _rename_aliases(facts)
+    facts.districts = merge_by_key(facts.districts, lambda d: d.adcode, _merge_entity)
+    facts.organizations = merge_by_key(facts.organizations, lambda o: o.name, _merge_entity)
+    facts.persons = merge_by_key(facts.persons, lambda p: p.name, _merge_entity)
+    facts.measures = merge_by_key(facts.measures, lambda m: m.name, _merge_entity)
+    facts.projects = merge_by_key(facts.projects, lambda p: p.name, _merge_entity)
+    facts.posts = merge_by_key(facts.posts, lambda p: (p.person, p.role, p.org), lambda a, b: a)
+    return doc
+
+
+@Language.factory("policykg_resolution")
+def make_resolver(nlp: Language, name: str):
+    return resolve_document

@@ -1,0 +1,178 @@
+"""The ``policykg`` command line: parse arguments, call the library, report.
+
+Subcommands: ``build`` (files → store), ``export`` (store → Turtle/TriG/N-Triples/N-Quads/JSON-LD),
+``query`` (read-only SPARQL), ``stats`` and ``setup`` (fetch the pkuseg model). The store is
+``./policykg-store`` unless ``--store`` or ``$POLICYKG_STORE`` says otherwise. User errors (no
+store, malformed query, locked store ...) are one line on stderr and exit status 1; only ``build``
+loads the extraction pipeline, and only when some document needs extracting.
+
+>>> main(["query", "--store", "/nonexistent/store", "SELECT * WHERE { ?s ?p ?o }"])
+1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main", "make_parser"]
+
+PROG = "policykg"
+SEGMENTERS = ("auto", "pkuseg", "jieba", "zh_core_web")
+EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
+
+
+class UserError(Exception):
+    """An error to report as one line, without a traceback."""
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="DIR", type=Path, default=None,
+                   help="store folder (default: $POLICYKG_STORE or ./policykg-store)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``policykg`` command.
+
+    >>> make_parser().parse_args(["export", "--format", "nq"]).format
+    'nq'
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Chinese policy news into a knowledge graph of officials, posts, "
+                               "districts, measures, projects and funding.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="extract documents into the store (incremental)")
+    b.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to read")
+    _store_arg(b)
+    b.add_argument("--prune", action="store_true", help="remove documents whose source file is gone")
+    b.add_argument("--segmenter", choices=SEGMENTERS, default="auto", help="word segmenter (default: auto)")
+    b.add_argument("--json", action="store_true", help="print the build summary as JSON")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD")
+    _store_arg(e)
+    e.add_argument("--format", "-F", required=True, choices=EXPORT_FORMATS)
+    e.add_argument("-o", "--output", type=Path, metavar="FILE", help="output file (default: stdout)")
+
+    q = sub.add_parser("query", help="run a read-only SPARQL query (project prefixes predeclared)")
+    _store_arg(q)
+    src = q.add_mutually_exclusive_group(required=True)
+    src.add_argument("query", nargs="?", help="the SPARQL query text")
+    src.add_argument("-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file")
+    q.add_argument("--format", "-F", choices=("table", "csv", "json"), default="table")
+    q.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help='bind ?NAME to a term: \'"大足区"@zh\', id:district/500111, <iri>, 42 (repeatable)')
+
+    s = sub.add_parser("stats", help="documents, triples and entities per type")
+    _store_arg(s)
+    s.add_argument("--json", action="store_true", help="print as JSON")
+
+    st = sub.add_parser("setup", help="download and cache the pkuseg segmentation model")
+    st.add_argument("--force", action="store_true", help="download again even if cached")
+    return parser
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    summary = build(args.paths, args.store, prune=args.prune, segmenter=args.segmenter,
+                    progress=not args.no_progress)
+    print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json else summary.format())
+    return 0 if summary.ok else 1
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import export
+    from kg.store import KnowledgeStore
+
+    with KnowledgeStore(args.store, read_only=True) as store:
+        export(store, args.format, args.output)
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import run_query
+    from kg.store import KnowledgeStore
+
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise UserError(f"cannot read query file {args.file}: {e.strerror or e}") from None
+    else:
+        text = args.query
+    params = {}
+    for item in args.param:
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise UserError(f"--param expects NAME=VALUE, got {item!r}")
+        params[name.strip()] = value
+    with KnowledgeStore(args.store, read_only=True) as store:
+        result = run_query(store, text, params)
+    out = result.render(args.format)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from kg.store import KnowledgeStore
+
+    with KnowledgeStore(args.store, read_only=True) as store:
+        stats = {"store": str(store.path), "documents": len(store.named_graphs()),
+                 "triples": store.triple_count(), "quads": store.quad_count(),
+                 "entities": store.entity_counts()}
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=1))
+    else:
+        print(f"store: {stats['store']}")
+        print(f"documents: {stats['documents']}\ntriples: {stats['triples']} ({stats['quads']} quads)")
+        for name, n in stats["entities"].items():
+            print(f"  {name}: {n}")
+    return 0
+
+
+def _cmd_setup(args: argparse.Namespace) -> int:
+    from extractors.segmenters import ModelUnavailable, fetch_pkuseg_model
+
+    try:
+        folder = fetch_pkuseg_model(force=args.force)
+    except ModelUnavailable as e:
+        raise UserError(str(e)) from None
+    print(f"pkuseg model ready in {folder}")
+    return 0
+
+
+_COMMANDS = {"build": _cmd_build, "export": _cmd_export, "query": _cmd_query, "stats": _cmd_stats,
+             "setup": _cmd_setup}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 error, 2 usage)."""
+    from kg.export import ExportError
+    from kg.query import QueryError
+    from kg.store import StoreError
+
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)],
+                        format=f"{PROG}: %(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        return _COMMANDS[args.command](args)
+    except (UserError, StoreError, QueryError, ExportError) as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""Typed facts: what the extractors state about one document, each with its evidence.
+
+Facts are small frozen dataclasses, the only thing that crosses from extraction (``extractors``)
+into graph building (``kg.graph``). Every fact carries the :class:`Evidence` that states it, as
+character offsets into the document's *normalized* text; the graph builder maps those back into
+the original file with the document's offset map.
+
+Entities refer to each other by :class:`EntityRef` (kind + canonical key), never by object
+identity, so facts stay plain data that can be pickled to worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "District",
+    "DocumentFacts",
+    "EntityRef",
+    "Evidence",
+    "FundingAmount",
+    "Measure",
+    "Organization",
+    "Person",
+    "Post",
+    "Project",
+    "Qualifier",
+    "Relation",
+]
+
+EntityKind = Literal["person", "org", "district", "measure", "project", "meeting"]
+Qualifier = Literal["exact", "max", "min", "approx"]
+MeasureKind = Literal["Program", "PolicyDocument", "Plan", "Agreement", "Campaign", "ProjectList"]
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """Where the text states a fact: [start, end) in the normalized text, and its sentence."""
+
+    start: int
+    end: int
+    text: str
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """A reference to an entity by kind and canonical key (district: adcode; others: name)."""
+
+    kind: EntityKind
+    key: str
+
+
+@dataclass(frozen=True)
+class District:
+    adcode: str
+    name: str
+    parent_adcode: str | None
+    aliases: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef("district", self.adcode)
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A named organization. ``kind``: government, party, congress, cppcc, court, procuratorate,
+    enterprise, hospital, university, media, association, zone, other."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    district: str | None = None  # adcode of the area served
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.kind in PUBLIC_ORG_KINDS
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef("org", self.name)
+
+
+PUBLIC_ORG_KINDS = frozenset(
+    {"government", "party", "congress", "cppcc", "court", "procuratorate", "zone"}
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named person. ``region``: the adcode of the province-level area the document is about,
+    used to tell apart namesakes across documents."""
+
+    name: str
+    is_official: bool
+    region: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef("person", self.name)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A person holds a role in an organization ("大足区委副书记" → 副书记 of 大足区委)."""
+
+    person: str
+    role: str
+    org: str | None
+    as_written: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A named policy measure; ``kind`` is the specific ``pkg:`` class."""
+
+    name: str
+    kind: MeasureKind
+    aliases: tuple[str, ...] = ()
+    issuer: str | None = None  # organization name
+    district: str | None = None  # adcode
+    version_of: str | None = None  # for 送审稿/征求意见稿 versions: the measure they draft
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef("measure", self.name)
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    aliases: tuple[str, ...] = ()
+    district: str | None = None  # adcode
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef("project", self.name)
+
+
+@dataclass(frozen=True)
+class FundingAmount:
+    """A money amount in yuan, attached to the entity it belongs to."""
+
+    as_written: str
+    value: float
+    qualifier: Qualifier
+    purpose: str | None
+    attached_to: EntityRef | None
+    evidence: Evidence
+    per_unit: bool = False  # "每人5000元": a rate, not a total
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Any other stated fact between two entities (signed_agreement_with, chaired, attended,
+    issued, implements, located_in, partner_of)."""
+
+    subject: EntityRef
+    predicate: str
+    object: EntityRef
+    evidence: Evidence
+    date: str | None = None
+
+
+@dataclass
+class DocumentFacts:
+    """Everything extracted from one document, in normalized-text coordinates."""
+
+    districts: list[District] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    funding: list[FundingAmount] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(getattr(self, name)) for name in self.__dataclass_fields__}

@@ -1,0 +1,540 @@
+"""One document's facts as RDF: the triples of that document's named graph.
+
+:func:`document_graph` turns a :class:`kg.facts.DocumentFacts` into an :class:`rdflib.Graph`
+following ``DATA_MODEL.md``: W3C ORG for posts, schema.org for people, places and money, PROV for
+sources, and the project ontology (``pkg:``) for the rest. Every node it mints has a deterministic
+IRI (:mod:`kg.iris`), so an entity named in several documents is one node; each document's graph
+repeats the type and label triples it states, and the union of all named graphs is the graph.
+
+Evidence offsets in the facts index the *normalized* text; the graph stores offsets into the
+*original* file (``NormalizedText.to_original``) and the sentence as normalized.
+
+>>> from kg.facts import DocumentFacts, Person
+>>> facts = DocumentFacts(persons=[Person("陈一清", True, "500000")])
+>>> meta = DocumentMeta(name="a.txt", sha256="0" * 64, path="/tmp/a.txt", date="2023-01-04")
+>>> g = document_graph(meta, _IdentityText("陈一清主持会议。"), facts)
+>>> from kg.namespaces import PKG, RDF
+>>> (person_iri("陈一清", "500000"), RDF.type, PKG.Official) in g
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from os import PathLike
+from typing import Protocol
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.facts import (
+    District,
+    DocumentFacts,
+    EntityRef,
+    Evidence,
+    FundingAmount,
+    Measure,
+    Organization,
+    Person,
+    Post,
+    Project,
+    Relation,
+)
+from kg.iris import (
+    agreement_iri,
+    amount_iri,
+    district_iri,
+    document_iri,
+    evidence_iri,
+    measure_iri,
+    meeting_iri,
+    org_iri,
+    person_iri,
+    post_iri,
+    project_iri,
+    role_iri,
+)
+from kg.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_prefixes
+
+__all__ = [
+    "IMPLEMENTS",
+    "PARTNER_OF",
+    "PER_UNIT",
+    "EMIT_UNSTATED_DISTRICTS",
+    "DocumentMeta",
+    "DocumentMetadata",
+    "OffsetMap",
+    "date_literal",
+    "decimal_literal",
+    "document_graph",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _pkg_term(name: str) -> URIRef:
+    # Terms this module adds to the ontology (documented in kg/ontology.ttl): taken from PKG once
+    # kg.namespaces declares them, minted in the same namespace until then.
+    term = getattr(PKG, name, None)
+    return term if term is not None else URIRef(f"{PKG._NS}{name}")
+
+
+IMPLEMENTS = _pkg_term("implements")
+PARTNER_OF = _pkg_term("partnerOf")
+PER_UNIT = _pkg_term("perUnit")
+
+#: Whether a district the text does not name (the parent of a named county, the area an
+#: organization serves) gets a node of its own with its label from the GB/T 2260 table. Off: such
+#: districts are linked by IRI only (``id:district/<adcode>`` is meaningful without a node), since
+#: a labelled node claims the document mentions the place and multiplies a wrong district match
+#: by its whole chain of parents.
+EMIT_UNSTATED_DISTRICTS = False
+
+
+class DocumentMetadata(Protocol):
+    """What the graph needs to know about a source document (``kg.ingest.SourceDocument`` fits)."""
+
+    name: str
+    sha256: str
+    path: str | PathLike[str]
+    title: str | None
+    date: str | _dt.date | None
+
+
+class OffsetMap(Protocol):
+    """Normalized text with its map back to the original (``kg.normalize.NormalizedText`` fits)."""
+
+    text: str
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """A plain :class:`DocumentMetadata`, for callers that have no ``SourceDocument``.
+
+    >>> DocumentMeta(name="a.txt", sha256="0" * 64, path="a.txt").title is None
+    True
+    """
+
+    name: str
+    sha256: str
+    path: str | PathLike[str]
+    title: str | None = None
+    date: str | _dt.date | None = None
+
+
+@dataclass(frozen=True)
+class _IdentityText:
+    """Normalized text equal to its original (for examples and tests)."""
+
+    text: str
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return start, end
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_literal(value: str | _dt.date | None) -> Literal | None:
+    """An ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` literal for as much as is known.
+
+    >>> date_literal("2023-01-04").datatype == XSD.date
+    True
+    >>> str(date_literal("2020-05")), date_literal("2020-05").datatype == XSD.gYearMonth
+    ('2020-05', True)
+    >>> date_literal("sometime") is None
+    True
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.date):
+        return Literal(value.isoformat()[:10], datatype=XSD.date)
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if day:
+        try:
+            _dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return Literal(f"{year}-{month}", datatype=XSD.gYearMonth) if 1 <= int(month) <= 12 else None
+        return Literal(m.group(0), datatype=XSD.date)
+    if month:
+        return Literal(m.group(0), datatype=XSD.gYearMonth) if 1 <= int(month) <= 12 else None
+    return Literal(year, datatype=XSD.gYear)
+
+
+def decimal_literal(value: float) -> Literal:
+    """An ``xsd:decimal`` in canonical form (what Oxigraph stores, so round trips compare equal).
+
+    >>> str(decimal_literal(2.0e9)), str(decimal_literal(805.9e8)), str(decimal_literal(0.5))
+    ('2000000000', '80590000000', '0.5')
+    """
+    d = Decimal(repr(float(value)))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Literal(text or "0", datatype=XSD.decimal)
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+class _DocumentGraphBuilder:
+    """Collects the triples of one document; one method per kind of fact."""
+
+    def __init__(self, doc: DocumentMetadata, normalized: OffsetMap, facts: DocumentFacts,
+                 source_paths: Iterable[str]) -> None:
+        from extractors.lexicons import admin_divisions  # light: a cached TSV read
+
+        self.doc = doc
+        self.normalized = normalized
+        self.facts = facts
+        self.source_paths = sorted(set(source_paths))
+        self.divisions = admin_divisions()
+        self.g = Graph()
+        bind_prefixes(self.g)
+        self.doc_iri = document_iri(doc.sha256)
+        self.doc_date = date_literal(doc.date)
+        self.persons = {p.name: p for p in facts.persons}
+        self.orgs = {o.name: o for o in facts.organizations}
+        self.districts = {d.adcode: d for d in facts.districts}
+        self.measures = {m.name: m for m in facts.measures}
+        self.projects = {p.name: p for p in facts.projects}
+        regions = Counter(p.region for p in facts.persons if p.region)
+        # A person named only in a post or relation takes the document's usual region, so that
+        # they land on the same node as in documents where the extractor listed them.
+        self.default_region = min(regions, key=lambda r: (-regions[r], r)) if regions else None
+        self._emitted: set[tuple[str, str]] = set()
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def derived(self, node: URIRef) -> None:
+        self.g.add((node, PROV.wasDerivedFrom, self.doc_iri))
+
+    def labels(self, node: URIRef, name: str, aliases: Iterable[str]) -> None:
+        self.g.add((node, RDFS.label, _zh(name)))
+        for alias in aliases:
+            if alias and alias != name:
+                self.g.add((node, SKOS.altLabel, _zh(alias)))
+
+    # ------------------------------------------------------------------ evidence
+    def evidence(self, node: URIRef, ev: Evidence) -> URIRef:
+        start, end = self.normalized.to_original(ev.start, ev.end)
+        iri = evidence_iri(self.doc.sha256, start, end)
+        sentence = self.normalized.text[ev.sentence_start:ev.sentence_end].strip()
+        self.g.add((iri, RDF.type, PKG.Evidence))
+        if sentence:
+            self.g.add((iri, PKG.sentence, _zh(sentence)))
+        self.g.add((iri, PKG.startOffset, Literal(start)))
+        self.g.add((iri, PKG.endOffset, Literal(end)))
+        self.derived(iri)
+        self.g.add((node, PKG.evidence, iri))
+        return iri
+
+    def all_evidence(self, node: URIRef, evidence: Iterable[Evidence]) -> None:
+        for ev in evidence:
+            self.evidence(node, ev)
+
+    # ------------------------------------------------------------------ document
+    def document(self) -> None:
+        d, doc = self.doc_iri, self.doc
+        self.g.add((d, RDF.type, PKG.Document))
+        self.g.add((d, SCHEMA.name, Literal(doc.name)))
+        self.g.add((d, PKG.sha256, Literal(doc.sha256.lower())))
+        self.add(d, SCHEMA.datePublished, self.doc_date)
+        if doc.title:
+            self.g.add((d, SCHEMA.headline, _zh(doc.title)))
+        for path in self.source_paths:
+            self.g.add((d, PKG.sourcePath, Literal(path)))
+
+    # ------------------------------------------------------------------ references
+    def region_of(self, person: str) -> str | None:
+        known = self.persons.get(person)
+        return known.region if known is not None else self.default_region
+
+    def node_for(self, ref: EntityRef, when: str | None = None) -> URIRef | None:
+        """The IRI of a referenced entity, emitting a minimal node if the facts do not list it."""
+        kind, key = ref.kind, ref.key
+        if kind == "person":
+            if key not in self.persons:
+                self.person(Person(key, False, self.default_region))
+            return person_iri(key, self.region_of(key))
+        if kind == "org":
+            return self.org_ref(key)
+        if kind == "district":
+            return self.district_ref(key)
+        if kind == "measure":
+            if key not in self.measures:
+                self.stub(measure_iri(key), key)
+            return measure_iri(key)
+        if kind == "project":
+            if key not in self.projects:
+                self.project(Project(key))
+            return project_iri(key)
+        if kind == "meeting":
+            iri = meeting_iri(key, when or (str(self.doc_date) if self.doc_date else self.doc.sha256))
+            self.g.add((iri, RDF.type, PKG.Meeting))
+            self.g.add((iri, RDFS.label, _zh(key)))
+            self.derived(iri)
+            return iri
+        log.debug("unknown entity kind %r in %s", kind, self.doc.name)
+        return None
+
+    def stub(self, iri: URIRef, name: str) -> None:
+        self.g.add((iri, RDFS.label, _zh(name)))
+        self.derived(iri)
+
+    def org_ref(self, name: str) -> URIRef:
+        if name not in self.orgs:
+            self.organization(Organization(name, "other"))
+        return org_iri(name)
+
+    def district_ref(self, adcode: str | None) -> URIRef | None:
+        if not adcode:
+            return None
+        if adcode in self.districts:
+            return district_iri(adcode)
+        if adcode not in self.divisions:
+            log.warning("%s: unknown adcode %r, district left out", self.doc.name, adcode)
+            return None
+        if EMIT_UNSTATED_DISTRICTS:
+            division = self.divisions[adcode]
+            return self.district(District(adcode, division.name, division.parent), stated=False)
+        return district_iri(adcode)
+
+    # ------------------------------------------------------------------ entities
+    def district(self, d: District, *, stated: bool = True) -> URIRef:
+        iri = district_iri(d.adcode)
+        if ("district", d.adcode) in self._emitted and not stated:
+            return iri
+        self._emitted.add(("district", d.adcode))
+        division = self.divisions.get(d.adcode)
+        aliases = list(d.aliases)
+        if division is not None and division.short:
+            aliases.append(division.short)
+        self.g.add((iri, RDF.type, SCHEMA.AdministrativeArea))
+        self.labels(iri, d.name, aliases)
+        self.g.add((iri, PKG.adminCode, Literal(d.adcode)))
+        self.derived(iri)
+        self.all_evidence(iri, d.evidence)
+        parent = d.parent_adcode or (division.parent if division is not None else None)
+        if parent and parent != d.adcode and (parent in self.divisions or parent in self.districts):
+            self.g.add((iri, SCHEMA.containedInPlace, district_iri(parent)))
+            if EMIT_UNSTATED_DISTRICTS:
+                self.parent_district(parent)
+        return iri
+
+    def parent_district(self, adcode: str) -> None:
+        if adcode in self.districts or ("district", adcode) in self._emitted:
+            return
+        division = self.divisions[adcode]
+        self._emitted.add(("district", adcode))
+        iri = district_iri(adcode)
+        self.g.add((iri, RDF.type, SCHEMA.AdministrativeArea))
+        self.labels(iri, division.name, [division.short] if division.short else [])
+        self.g.add((iri, PKG.adminCode, Literal(adcode)))
+
+    def organization(self, o: Organization) -> URIRef:
+        iri = org_iri(o.name)
+        self.g.add((iri, RDF.type, ORG.Organization))
+        if o.is_public_body:
+            self.g.add((iri, RDF.type, SCHEMA.GovernmentOrganization))
+        self.labels(iri, o.name, o.aliases)
+        if o.kind:
+            self.g.add((iri, PKG.orgKind, Literal(o.kind)))
+        self.add(iri, SCHEMA.areaServed, self.district_ref(o.district))
+        self.derived(iri)
+        self.all_evidence(iri, o.evidence)
+        return iri
+
+    def person(self, p: Person) -> URIRef:
+        iri = person_iri(p.name, p.region)
+        self.g.add((iri, RDF.type, SCHEMA.Person))
+        if p.is_official:
+            self.g.add((iri, RDF.type, PKG.Official))
+        self.g.add((iri, RDFS.label, _zh(p.name)))
+        self.derived(iri)
+        self.all_evidence(iri, p.evidence)
+        return iri
+
+    def post(self, post: Post) -> URIRef:
+        region = self.region_of(post.person)
+        if post.person not in self.persons:
+            self.person(Person(post.person, False, region))
+        holder = person_iri(post.person, region)
+        iri = post_iri(post.person, region, post.role, post.org)
+        role = role_iri(post.role)
+        self.g.add((holder, ORG.holds, iri))
+        self.g.add((iri, RDF.type, ORG.Post))
+        self.g.add((iri, RDFS.label, _zh(post.as_written or post.role)))
+        self.g.add((iri, ORG.role, role))
+        self.g.add((role, RDF.type, ORG.Role))
+        self.g.add((role, RDFS.label, _zh(post.role)))
+        if post.org:
+            self.g.add((iri, ORG.postIn, self.org_ref(post.org)))
+        self.add(iri, PKG.asOf, self.doc_date)
+        self.derived(iri)
+        self.evidence(iri, post.evidence)
+        return iri
+
+    def measure(self, m: Measure) -> URIRef:
+        iri = measure_iri(m.name)
+        self.g.add((iri, RDF.type, PKG.PolicyMeasure))
+        specific = getattr(PKG, m.kind, None)
+        if specific is None:
+            log.warning("%s: measure %r has unknown kind %r", self.doc.name, m.name, m.kind)
+        else:
+            self.g.add((iri, RDF.type, specific))
+        self.labels(iri, m.name, m.aliases)
+        if m.issuer:
+            self.g.add((iri, PKG.issuedBy, self.org_ref(m.issuer)))
+        self.add(iri, SCHEMA.areaServed, self.district_ref(m.district))
+        if m.version_of and m.version_of != m.name:
+            drafted = measure_iri(m.version_of)
+            self.g.add((iri, PKG.versionOf, drafted))
+            if m.version_of not in self.measures:
+                # a draft of a policy document drafts a document of the same kind
+                self.measure(Measure(m.version_of, m.kind))
+        self.derived(iri)
+        self.all_evidence(iri, m.evidence)
+        return iri
+
+    def project(self, p: Project) -> URIRef:
+        iri = project_iri(p.name)
+        self.g.add((iri, RDF.type, PKG.Project))
+        self.labels(iri, p.name, p.aliases)
+        self.add(iri, PKG.locatedIn, self.district_ref(p.district))
+        self.derived(iri)
+        self.all_evidence(iri, p.evidence)
+        return iri
+
+    def amount(self, f: FundingAmount) -> URIRef:
+        iri = amount_iri(self.doc.sha256, f.evidence.start, f.evidence.end)
+        self.g.add((iri, RDF.type, SCHEMA.MonetaryAmount))
+        self.g.add((iri, SCHEMA.currency, Literal("CNY")))
+        value = decimal_literal(f.value)
+        prop = {"max": SCHEMA.maxValue, "min": SCHEMA.minValue}.get(f.qualifier, SCHEMA.value)
+        self.g.add((iri, prop, value))
+        if f.qualifier == "approx":
+            self.g.add((iri, PKG.approximate, Literal(True)))
+        if f.per_unit:
+            self.g.add((iri, PER_UNIT, Literal(True)))
+        if f.purpose:
+            self.g.add((iri, PKG.purpose, _zh(f.purpose)))
+        self.g.add((iri, PKG.asWritten, _zh(f.as_written)))
+        self.derived(iri)
+        self.evidence(iri, f.evidence)
+        if f.attached_to is not None:
+            owner = self.node_for(f.attached_to)
+            if owner is not None:
+                self.g.add((owner, PKG.funding, iri))
+        return iri
+
+    # ------------------------------------------------------------------ relations
+    def relation(self, r: Relation) -> None:
+        pred = r.predicate
+        if pred in ("chaired", "attended"):
+            meeting, other = (r.object, r.subject) if r.object.kind == "meeting" else (r.subject, r.object)
+            if meeting.kind != "meeting":
+                log.debug("%s: %s relation without a meeting: %r", self.doc.name, pred, r)
+                return
+            m = self.node_for(meeting, r.date)
+            who = self.node_for(other)
+            if m is None or who is None:
+                return
+            self.g.add((m, PKG.chairedBy if pred == "chaired" else PKG.attendee, who))
+            self.add(m, SCHEMA.startDate, date_literal(r.date))
+            self.evidence(m, r.evidence)
+        elif pred == "signed_agreement_with":
+            self.agreement(r)
+        elif pred == "issued":
+            measure, issuer = (r.object, r.subject) if r.object.kind == "measure" else (r.subject, r.object)
+            m, o = self.node_for(measure), self.node_for(issuer)
+            if measure.kind == "measure" and m is not None and o is not None:
+                self.g.add((m, PKG.issuedBy, o))
+        elif pred in ("located_in", "implements", "partner_of"):
+            s, o = self.node_for(r.subject), self.node_for(r.object)
+            if s is not None and o is not None:
+                prop = {"located_in": PKG.locatedIn, "implements": IMPLEMENTS, "partner_of": PARTNER_OF}[pred]
+                self.g.add((s, prop, o))
+        else:
+            log.debug("%s: relation %r not represented", self.doc.name, pred)
+
+    def agreement(self, r: Relation) -> None:
+        ends = [r.subject, r.object]
+        named = [e for e in ends if e.kind == "measure"]
+        if named:
+            node = self.node_for(named[0])
+            parties = [e for e in ends if e.kind != "measure"]
+        else:
+            # An agreement named in the same sentence is the one signed; otherwise the text states
+            # an agreement without naming it, which gets a node of its own (pkg:Agreement only).
+            same_sentence = sorted(
+                m.name for m in self.facts.measures if m.kind == "Agreement"
+                and any(ev.sentence_start == r.evidence.sentence_start for ev in m.evidence))
+            if same_sentence:
+                node = measure_iri(same_sentence[0])
+            else:
+                start, end = self.normalized.to_original(r.evidence.start, r.evidence.end)
+                node = agreement_iri(self.doc.sha256, start, end)
+                self.g.add((node, RDF.type, PKG.Agreement))
+                self.derived(node)
+            parties = ends
+        if node is None:
+            return
+        for party in parties:
+            p = self.node_for(party)
+            if p is not None:
+                self.g.add((node, PKG.party, p))
+        self.add(node, SCHEMA.startDate, date_literal(r.date))
+        self.evidence(node, r.evidence)
+
+    def build(self) -> Graph:
+        self.document()
+        for d in self.facts.districts:
+            self.district(d)
+        for o in self.facts.organizations:
+            self.organization(o)
+        for p in self.facts.persons:
+            self.person(p)
+        for m in self.facts.measures:
+            self.measure(m)
+        for pr in self.facts.projects:
+            self.project(pr)
+        for post in self.facts.posts:
+            self.post(post)
+        for f in self.facts.funding:
+            self.amount(f)
+        for r in self.facts.relations:
+            self.relation(r)
+        return self.g
+
+
+def document_graph(doc: DocumentMetadata, normalized: OffsetMap, facts: DocumentFacts,
+                   *, source_paths: Iterable[str] | None = None) -> Graph:
+    """The triples of ``doc``'s named graph (``id:doc/<sha256[:16]>``) for its ``facts``.
+
+    ``source_paths`` are the file paths the content was read from (default: ``doc.path``); they
+    become ``pkg:sourcePath`` literals, which is how a rebuild knows which document a path held.
+
+    >>> from kg.facts import DocumentFacts, Evidence, Post
+    >>> ev = Evidence(0, 6, "大足区委书记", 0, 12)
+    >>> facts = DocumentFacts(posts=[Post("陈一清", "书记", "大足区委", "大足区委书记", ev)])
+    >>> meta = DocumentMeta(name="a.txt", sha256="ab" * 32, path="a.txt")
+    >>> g = document_graph(meta, _IdentityText("大足区委书记陈一清主持会议。"), facts)
+    >>> sorted(str(o) for o in g.objects(None, RDFS.label))
+    ['书记', '大足区委', '大足区委书记', '陈一清']
+    """
+    paths = [str(doc.path)] if source_paths is None else [str(p) for p in source_paths]
+    return _DocumentGraphBuilder(doc, normalized, facts, paths).build()

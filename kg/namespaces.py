@@ -1,0 +1,81 @@
+"""Every vocabulary the graph uses, declared once.
+
+``PKG`` is a :class:`rdflib.namespace.DefinedNamespace`, so a misspelt term raises
+``AttributeError`` instead of silently minting a new IRI. Each term here is documented in
+``kg/ontology.ttl`` (a test checks that the two agree).
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = ["ID", "ORG", "PKG", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD", "bind_prefixes"]
+
+SCHEMA = SDO  # https://schema.org/
+ID = Namespace("https://w3id.org/policykg/id/")
+
+
+class PKG(DefinedNamespace):
+    """The PolicyKG ontology: https://w3id.org/policykg/ontology#"""
+
+    _NS = Namespace("https://w3id.org/policykg/ontology#")
+    _fail = True
+
+    # classes
+    Official: URIRef
+    Document: URIRef
+    PolicyMeasure: URIRef
+    Program: URIRef
+    PolicyDocument: URIRef
+    Plan: URIRef
+    Agreement: URIRef
+    Campaign: URIRef
+    ProjectList: URIRef
+    Project: URIRef
+    Evidence: URIRef
+    Meeting: URIRef
+    # properties
+    adminCode: URIRef
+    sha256: URIRef
+    issuedBy: URIRef
+    locatedIn: URIRef
+    funding: URIRef
+    approximate: URIRef
+    purpose: URIRef
+    asWritten: URIRef
+    evidence: URIRef
+    sentence: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    sourcePath: URIRef
+    orgKind: URIRef
+    party: URIRef
+    chairedBy: URIRef
+    attendee: URIRef
+    versionOf: URIRef
+    asOf: URIRef
+
+
+PREFIXES: dict[str, Namespace | str] = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+    "schema": SCHEMA,
+    "org": ORG,
+    "prov": PROV,
+    "pkg": "https://w3id.org/policykg/ontology#",
+    "id": ID,
+}
+
+
+def bind_prefixes(graph) -> None:
+    """Bind the project's prefixes on an rdflib graph or dataset (used by every export)."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, URIRef(str(ns)), override=True)
+
+
+def sparql_prologue() -> str:
+    """The ``PREFIX`` lines for every namespace above, for queries written by users."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

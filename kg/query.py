@@ -1,0 +1,294 @@
+"""Read-only SPARQL over the knowledge store, with the project's prefixes and safe parameters.
+
+:func:`run_query` accepts a SPARQL 1.1 *query* (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of
+all document graphs. The project's prefixes (``pkg:``, ``schema:``, ``org:``, ``id:`` ...) are
+predeclared, so a query may use them without ``PREFIX`` lines; its own declarations win. Updates
+and federated ``SERVICE`` calls are refused. Parameters are bound as RDF terms, never pasted into
+the query text.
+
+>>> import tempfile, pathlib
+>>> from kg.store import KnowledgeStore
+>>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
+...     print(run_query(store, "ASK { ?x a schema:Person }").render("table"))
+false
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Identifier
+from rdflib.util import from_n3
+
+from kg.namespaces import PREFIXES, bind_prefixes, sparql_prologue
+from kg.store import KnowledgeStore, QueryRows
+
+__all__ = ["RESULT_FORMATS", "QueryError", "QueryResult", "parse_term", "prepare", "run_query"]
+
+RESULT_FORMATS = ("table", "csv", "json")
+_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+
+ParamValue = Identifier | str | int | float | bool
+
+
+class QueryError(ValueError):
+    """The query was refused or failed; the message is meant for the user."""
+
+
+def _namespace_manager() -> NamespaceManager:
+    g = Graph(bind_namespaces="none")
+    bind_prefixes(g)
+    return g.namespace_manager
+
+
+def parse_term(text: str) -> Identifier:
+    """An RDF term written in Turtle syntax; anything else is a plain string literal.
+
+    >>> parse_term('"大足区"@zh')
+    rdflib.term.Literal('大足区', lang='zh')
+    >>> parse_term("id:district/500111")
+    rdflib.term.URIRef('https://w3id.org/policykg/id/district/500111')
+    >>> parse_term("<https://schema.org/Person>")
+    rdflib.term.URIRef('https://schema.org/Person')
+    >>> parse_term("42").toPython(), parse_term("陈一清")
+    (42, rdflib.term.Literal('陈一清'))
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in _PREFIXES and " " not in text:
+        return URIRef(_PREFIXES[prefix] + local)
+    if text.startswith('"') or text in ("true", "false") or _is_number(text):
+        try:
+            term = from_n3(text, nsm=_namespace_manager())
+        except Exception as e:  # rdflib raises bare Exceptions for bad N3
+            raise QueryError(f"cannot read {text!r} as an RDF term: {e}") from None
+        if isinstance(term, Identifier):
+            return term
+    return Literal(text)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text[:1].isdigit() or text[:1] in "+-."
+
+
+def _term(value: ParamValue) -> Identifier:
+    if isinstance(value, Identifier):
+        return value
+    if isinstance(value, bool | int | float):
+        return Literal(value)
+    return parse_term(value)
+
+
+def _has_service(node: object) -> bool:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            return True
+        return any(_has_service(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return any(_has_service(v) for v in node)
+    return False
+
+
+def prepare(sparql: str):
+    """Parse ``sparql`` as a read-only query (project prefixes predeclared); returns rdflib's
+    prepared query. Raises :class:`QueryError` for updates, ``SERVICE`` and syntax errors.
+
+    >>> prepare("SELECT ?x WHERE { ?x a pkg:Official }").algebra.name
+    'SelectQuery'
+    >>> try:
+    ...     prepare("DELETE WHERE { ?s ?p ?o }")
+    ... except QueryError as e:
+    ...     print(e)
+    updates are not allowed: the query interface is read-only (SPARQL Update refused)
+    """
+    if not sparql.strip():
+        raise QueryError("empty query")
+    try:
+        parsed = prepareQuery(sparql, initNs=_PREFIXES)
+    except Exception as e:  # pyparsing's ParseException, or a bare Exception for unknown prefixes
+        if _is_update(sparql):
+            raise QueryError(
+                "updates are not allowed: the query interface is read-only (SPARQL Update refused)") from None
+        raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
+    if _has_service(parsed.algebra):
+        raise QueryError("SERVICE (federated query) is not allowed")
+    return parsed
+
+
+def _is_update(sparql: str) -> bool:
+    try:
+        parseUpdate(sparql_prologue() + sparql)
+    except Exception:  # not an update either
+        return False
+    return True
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
+
+
+def _cell(term: Identifier | None, nsm: NamespaceManager) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        try:
+            return term.n3(nsm) if term.n3(nsm) != f"<{term}>" else str(term)
+        except Exception:  # an IRI that cannot be abbreviated
+            return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _json_term(term: Identifier) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _csv_cell(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+@dataclass
+class QueryResult:
+    """A query's result; :meth:`render` writes it as ``table``, ``csv`` or ``json``.
+
+    SELECT results have ``variables`` and ``rows``; ASK has ``boolean``; CONSTRUCT/DESCRIBE have
+    ``graph`` (rendered as Turtle, or JSON-LD for ``json``).
+    """
+
+    kind: str
+    variables: list[str]
+    rows: list[tuple[Identifier | None, ...]]
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "SELECT" else len(self.graph or ())
+
+    def render(self, fmt: str = "table") -> str:
+        """The result as text: an aligned ``table``, SPARQL 1.1 ``csv`` or SPARQL 1.1 ``json``."""
+        if fmt not in RESULT_FORMATS:
+            raise QueryError(f"unknown result format {fmt!r} (choose from {', '.join(RESULT_FORMATS)})")
+        if self.kind == "ASK":
+            if fmt == "json":
+                return json.dumps({"head": {}, "boolean": bool(self.boolean)})
+            return "true" if self.boolean else "false"
+        if self.kind != "SELECT":
+            graph = self.graph if self.graph is not None else Graph()
+            if fmt == "json":
+                return graph.serialize(format="json-ld", context=_PREFIXES, auto_compact=True)
+            return graph.serialize(format="turtle")
+        if fmt == "json":
+            return self._json()
+        if fmt == "csv":
+            return self._csv()
+        return self._table()
+
+    def _json(self) -> str:
+        bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+                    for row in self.rows]
+        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1)
+
+    def _csv(self) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf)  # RFC 4180 CRLF line ends, as SPARQL 1.1 CSV asks
+        writer.writerow(self.variables)
+        for row in self.rows:
+            writer.writerow([_csv_cell(t) for t in row])
+        return buf.getvalue()
+
+    def _table(self) -> str:
+        nsm = _namespace_manager()
+        cells = [[_cell(t, nsm).replace("\n", " ") for t in row] for row in self.rows]
+        widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
+        lines = [" | ".join(_pad(v, w) for v, w in zip(self.variables, widths, strict=True)).rstrip(),
+                 "-+-".join("-" * w for w in widths)]
+        lines += [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+        lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+        return "\n".join(lines)
+
+
+def _from_rows(rows: QueryRows) -> QueryResult:
+    graph = None
+    if rows.kind == "CONSTRUCT":
+        graph = Graph()
+        bind_prefixes(graph)
+        for t in rows.triples:
+            graph.add(t)  # type: ignore[arg-type]
+    return QueryResult(rows.kind, rows.variables, rows.rows, rows.boolean, graph)
+
+
+def run_query(store: KnowledgeStore, sparql: str,
+              params: Mapping[str, ParamValue] | None = None) -> QueryResult:
+    """Evaluate a read-only SPARQL query over the union graph; ``params`` bind variables to terms.
+
+    Strings in ``params`` are read as Turtle terms (``'"大足区"@zh'``, ``"id:district/500111"``,
+    ``"<https://…>"``, numbers) and otherwise as plain literals.
+
+    >>> import tempfile, pathlib
+    >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
+    ...     r = run_query(store, "SELECT ?who WHERE { ?who rdfs:label ?name }", {"name": '"陈一清"@zh'})
+    >>> r.variables, r.rows
+    (['who'], [])
+    """
+    parsed = prepare(sparql)
+    bindings = {k.lstrip("?$"): _term(v) for k, v in (params or {}).items()}
+    projected = {str(v) for v in parsed.algebra.get("PV") or []}
+    try:
+        if not bindings or (parsed.algebra.name == "SelectQuery" and set(bindings) <= projected):
+            return _from_rows(store.query(sparql, bindings, prefixes=_PREFIXES))
+        # Oxigraph substitutes only projected variables; rdflib's engine binds any variable.
+        result = store.dataset.query(parsed, initBindings=bindings)
+    except SyntaxError as e:
+        raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
+    except (OSError, RuntimeError, ValueError) as e:
+        raise QueryError(f"query failed: {_one_line(e)}") from None
+    if result.type == "ASK":
+        return QueryResult("ASK", [], [], bool(result.askAnswer))
+    if result.type == "SELECT":
+        names = [str(v) for v in result.vars or []]
+        return QueryResult("SELECT", names, [tuple(row) for row in result])  # type: ignore[arg-type]
+    graph = Graph()
+    bind_prefixes(graph)
+    for t in result.graph or ():
+        graph.add(t)
+    return QueryResult(result.type, [], [], None, graph)

@@ -1,0 +1,96 @@
+"""Persons, posts, organizations and districts on hand-written sentences (one pattern each)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.normalize import normalize
+from kg.pipeline import extract_facts
+
+
+@pytest.fixture(scope="module")
+def facts_of_text():
+    return lambda text: extract_facts(normalize(text).text, segmenter="jieba")
+
+
+def posts(facts) -> set[tuple[str, str, str | None]]:
+    return {(p.person, p.role, p.org) for p in facts.posts}
+
+
+def test_chain_with_shared_and_implied_organizations(facts_of_text):
+    facts = facts_of_text("1月3日，江津区委副书记、区长、领导小组副组长张明远主持会议。")
+    assert ("张明远", "副书记", "江津区委") in posts(facts)
+    assert ("张明远", "区长", "江津区人民政府") in posts(facts)
+    assert {p.name for p in facts.persons if p.is_official} == {"张明远"}
+
+
+def test_two_organizations_in_one_chain(facts_of_text):
+    facts = facts_of_text("绵阳市委常委、市政府常务副市长赵立新出席活动。")
+    assert posts(facts) >= {("赵立新", "常委", "绵阳市委"), ("赵立新", "常务副市长", "绵阳市人民政府")}
+
+
+def test_department_abbreviation_gets_full_name_and_inherited_org(facts_of_text):
+    facts = facts_of_text("重庆市召开会议。市人力社保局党组书记、局长王建国介绍了情况。")
+    org = "重庆市人力资源和社会保障局"
+    assert posts(facts) >= {("王建国", "党组书记", org), ("王建国", "局长", org)}
+    aliases = next(o.aliases for o in facts.organizations if o.name == org)
+    assert "市人力社保局" in aliases
+
+
+def test_name_before_title_and_generic_city_organ(facts_of_text):
+    facts = facts_of_text("在重庆调研期间，孙宏伟市长强调，要做好民生保障。")
+    assert ("孙宏伟", "市长", "重庆市人民政府") in posts(facts)
+
+
+def test_reporter_byline_is_a_person_but_not_an_official(facts_of_text):
+    facts = facts_of_text("□ 重庆日报记者 林小雨\n\n本报讯 昨日，会议在渝召开。")
+    person = next(p for p in facts.persons if p.name == "林小雨")
+    assert not person.is_official
+    assert ("林小雨", "记者", "重庆日报") in posts(facts)
+
+
+def test_dateline_names_the_newspaper_of_its_reporters(facts_of_text):
+    facts = facts_of_text("万州报讯（记者周明）1月5日，万州区举行招聘会。")
+    assert ("周明", "记者", "万州报") in posts(facts)
+
+
+def test_ordinary_words_are_not_persons(facts_of_text):
+    facts = facts_of_text("该负责人解释，将加快推进项目建设，高度重视安全生产。")
+    assert facts.persons == []
+
+
+def test_district_short_form_and_full_name_resolve_to_one_node(facts_of_text):
+    facts = facts_of_text("潼南区与遂宁市签订协议。潼南将加强合作，遂宁也将参与。")
+    by_code = {d.adcode: d for d in facts.districts}
+    assert set(by_code) == {"500152", "510900"}
+    assert "潼南" in by_code["500152"].aliases
+    assert by_code["510900"].parent_adcode == "510000"
+
+
+def test_short_forms_inside_words_or_of_other_provinces_are_not_districts(facts_of_text):
+    facts = facts_of_text("重庆市大足区举办长安杯比赛，新建一批场馆，金山银山就是绿水青山。")
+    assert {d.name for d in facts.districts} == {"重庆市", "大足区"}
+
+
+def test_district_organs_take_the_local_district(facts_of_text):
+    facts = facts_of_text("大足区召开会议。区委书记李华、区人大常委会主任王强出席。")
+    assert ("李华", "书记", "大足区委") in posts(facts)
+    assert ("王强", "主任", "大足区人大常委会") in posts(facts)
+    org = next(o for o in facts.organizations if o.name == "大足区委")
+    assert "中共重庆市大足区委员会" in org.aliases
+
+
+def test_named_bodies_by_suffix_and_bare_suffix_back_reference(facts_of_text):
+    facts = facts_of_text("綦江区乡村振兴工作领导小组召开会议，领导小组组长陈立主持。")
+    assert ("陈立", "组长", "綦江区乡村振兴工作领导小组") in posts(facts)
+
+
+def test_central_organs_and_academicians(facts_of_text):
+    facts = facts_of_text("邀请中国工程院院士钱学明出席论坛。")
+    assert ("钱学明", "院士", "中国工程院") in posts(facts)
+    assert not next(p for p in facts.persons if p.name == "钱学明").is_official
+
+
+def test_same_person_mentioned_twice_is_one_fact(facts_of_text):
+    facts = facts_of_text("市委书记高峰主持会议。高峰强调，要抓好落实。")
+    assert [p.name for p in facts.persons].count("高峰") == 1
