@@ -44,11 +44,11 @@ class DistrictRecognizer:
         forms, pattern = district_candidates()
         text = doc.text
         mentions = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(text)]
-        region = self._region(mentions)
-        doc._.region = region
+        regions = self._regions(mentions)
+        doc._.region = regions[0] if regions else None
         facts = facts_of(doc)
         for start, end, candidates in mentions:
-            division = self._resolve(doc, start, end, candidates, region)
+            division = self._resolve(doc, start, end, candidates, regions)
             if division is None:
                 continue
             surface = text[start:end]
@@ -58,30 +58,41 @@ class DistrictRecognizer:
                                             (evidence_for(doc, start, end),)))
         return doc
 
-    def _region(self, mentions: list[tuple[int, int, tuple[Division, ...]]]) -> str | None:
-        """The province most unambiguous mentions belong to."""
+    def _regions(self, mentions: list[tuple[int, int, tuple[Division, ...]]]) -> list[str]:
+        """The provinces the document is about, most mentioned first (川渝 news is about two)."""
         votes: Counter[str] = Counter()
         for _, _, candidates in mentions:
             provinces = {d.province for d in candidates}
+            # a county's bare short form is too weak a clue to vote ("友好", "通道")
+            if all(d.level == "county" and d.short != d.name for d in candidates) and \
+                    not any(len(d.name) <= len(d.short) for d in candidates):
+                continue
             if len(provinces) == 1 and candidates[0].short not in self.ambiguous:
                 votes[provinces.pop()] += 1
-        return votes.most_common(1)[0][0] if votes else None
+        if not votes:
+            return []
+        top = votes.most_common(1)[0][1]
+        return [p for p, n in votes.most_common() if n >= max(2, top // 5) or n == top]
 
     def _resolve(self, doc: Doc, start: int, end: int, candidates: tuple[Division, ...],
-                 region: str | None) -> Division | None:
+                 regions: list[str]) -> Division | None:
         surface = doc.text[start:end]
         is_full = any(surface == d.name for d in candidates)
         if is_full:
             candidates = tuple(d for d in candidates if d.name == surface)
+            # a full name must start a word ("沿海城市" holds no 海城市); a two-character one
+            # must also end one ("和县级" holds no 和县)
+            if not is_word_boundary(doc, start) or (len(surface) <= 2 and not is_word_boundary(doc, end)):
+                return None
         elif not (is_word_boundary(doc, start) and is_word_boundary(doc, end)):
             return None  # a short form inside a longer word: 长安杯, 广阳岛
-        if not is_full and region is not None:
+        if not is_full and regions:
             # a county's short form names it only in a document about its province
-            candidates = tuple(d for d in candidates if d.level != "county" or d.province == region)
+            candidates = tuple(d for d in candidates if d.level != "county" or d.province in regions)
             if not candidates:
                 return None
         if surface in self.ambiguous or len(candidates) > 1:
-            local = tuple(d for d in candidates if d.province == region)
+            local = tuple(d for d in candidates if d.province in regions)
             if not local:
                 return None
             candidates = local

@@ -31,6 +31,7 @@ ORGANS = (("人大常委会", "congress"), ("人民政府", "government"), ("政
 CJK = r"\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
 MAX_NAME = 24
+COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万几多]+[个家所名批项类位支座级]")  # "8个产业联盟"
 TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
 # POS tags (jieba) that never open a name: verbs, adverbs, prepositions, numerals, time words ...
 STOP_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
@@ -183,7 +184,14 @@ class OrganizationRecognizer:
         text, tags = doc.text, word_tags()
         start = suffix_start
         limit = max(0, suffix_start - MAX_NAME)
+        depth = 0
         while start > limit and NAME_CHAR.match(text[start - 1]):
+            if text[start - 1] in ")）":
+                depth += 1
+            elif text[start - 1] in "(（":
+                if depth == 0:
+                    break  # an unclosed bracket opens a parenthesis, not the name
+                depth -= 1
             word_start = start - 1
             while word_start > limit and not is_word_boundary(doc, word_start) and NAME_CHAR.match(text[word_start - 1]):
                 word_start -= 1
@@ -196,7 +204,7 @@ class OrganizationRecognizer:
     def _is_specific(self, doc: Doc, start: int, suffix_start: int) -> bool:
         """A name, not a description: "重庆科技学院" yes, "县级医院" or "8个产业联盟" no."""
         head = doc.text[start:suffix_start]
-        if not head or head[0].isdigit() or head[0] in "一二三四五六七八九十百千万几多各该本":
+        if not head or COUNTED.match(head) or head[0] in "各该本这那其每":
             return False
         if len(head) >= 4:
             return True

@@ -34,13 +34,15 @@ PUNCT = set("，。；：、！？,.;:!?（）()“”‘’《》〈〉「」�
 CLAUSE_END = set("，。；：！？,.;:!?\n（）()“”《》")
 # characters that (almost) never occur in a given name: function words, numerals, organ words
 NON_NAME = set("的了是在和与等为及对说表指主参出会介到向从被把将就都也还又并而但或于以之其这那该"
-               "各每有无不没要能可应已所着过们个一二三四五六七八九十百千万亿年月日时区市县省局委部"
-               "书记员组长党政府院站办处科镇乡村街社报讯摄")
+               "各每有无不没要能可应已所着过们个二三四五六七八九十百千万亿年月日时区市县省局委部"
+               "书记员组长党府院站办处科镇乡村街社报讯摄")
 SPEECH_VERBS = ("强调", "指出", "表示", "介绍", "主持", "要求", "认为", "提出", "说", "称", "谈到", "坦言")
 AFTER_NAME = ("同志", "等", "主持", "出席", "参加", "介绍", "表示", "强调", "指出", "说", "调研",
               "会见", "担任", "一行", "带队", "讲话", "作", "在", "到", "率", "摄", "对", "向", "是",
               "为", "认为", "坦言", "谈到", "称", "主攻", "加入", "毕业", "来自", "先后", "也")
-STRONG_SURNAMES = 140  # the most frequent single surnames: enough for weak-context rules
+STRONG_SURNAMES = 140
+AFFILIATIONS = frozenset({"university", "academy", "institution", "hospital", "enterprise"})
+SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in  # the most frequent single surnames: enough for weak-context rules
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class PersonRecognizer:
         if not k:
             return None
         options = []
+        if text[s + k:s + k + 1] == text[s + k - 1:s + k]:
+            return None  # "殷殷嘱托": a reduplicated word, not a name
         for given in (2, 1):
             e = s + k + given
             chunk = text[s + k:e]
@@ -116,7 +120,10 @@ class PersonRecognizer:
                 s = m.start() - length
                 if s < 0 or (s > 0 and text[s - 1] not in PUNCT and not is_word_boundary(doc, s)):
                     continue
-                if s > 0 and text[s - 1] not in PUNCT and not text.endswith(("在", "由", "和", "与"), 0, s):
+                seen_as_word = is_word_boundary(doc, s) and not any(
+                    is_word_boundary(doc, i) for i in range(s + 1, m.start()))
+                if s > 0 and text[s - 1] not in PUNCT and not seen_as_word and \
+                        not text.endswith(("在", "由", "和", "与"), 0, s):
                     continue
                 if self.roles[m.group()].family in ("generic", "department") or s in names:
                     continue
@@ -125,6 +132,13 @@ class PersonRecognizer:
                     break
         for m in re.finditer(r"(?:记者|通讯员|摄影|摄|文/|图/|摄/)[:：/]?", text):
             self._name_run(doc, m.end(), names)
+        for m in re.finditer(r"(?m)^(?:[\u4e00-\u9fff]{2,3} )+[\u4e00-\u9fff]{2,3}$", text):
+            self._name_line(doc, m.start(), m.group(), names)  # an author line: "苏崇生 李海霞"
+        for span in doc.spans.get("orgs", []):  # affiliation lists: "西南大学夏庆友、四川大学丁桑岚"
+            if span._.kind in AFFILIATIONS:
+                e = self.name_at(doc, span.end, strong=True)
+                if e is not None and text[e:e + 1] in ("、", "等"):
+                    names.setdefault(span.end, e)
         for m in re.finditer(r"(?:^|\n)\**([\u4e00-\u9fff]{2,4})\**[:：]", text):
             s = m.start(1)
             if self.name_at(doc, s, strong=True, lenient_end=True) == m.end(1):
@@ -147,6 +161,16 @@ class PersonRecognizer:
                 names.update(spans)
         self._emit(doc, names, chains)
         return doc
+
+    def _name_line(self, doc: Doc, start: int, line: str, names: dict[int, int]) -> None:
+        """Every token of a short line of space-separated names is a name, or none is."""
+        found, pos = [], start
+        for token in line.split(" "):
+            if self._surname_len(doc.text, pos, strong=True) and not any(c in NON_NAME for c in token):
+                found.append((pos, pos + len(token)))
+            pos += len(token) + 1
+        if len(found) == len(line.split(" ")):
+            names.update(found)
 
     def _role_continues(self, text: str, i: int) -> bool:
         """A title followed by more organization text is not followed by a name ("书记处")."""
@@ -223,7 +247,9 @@ class PersonRecognizer:
                 continue
             role_start = item_end - len(role.title)
             org = self._org_before(doc, item_start, role_start)
-            if org is None and role_start > item_start:
+            if text[item_start:role_start] in SELF_REFERENCES:
+                org = None
+            elif org is None and role_start > item_start:
                 # text before the title that no recognizer named: keep it as written
                 org = text[item_start:role_start] if role_start - item_start >= 2 else None
             if org is None:

@@ -62,10 +62,10 @@ from kg.iris import (
 from kg.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_prefixes
 
 __all__ = [
+    "EMIT_UNSTATED_DISTRICTS",
     "IMPLEMENTS",
     "PARTNER_OF",
     "PER_UNIT",
-    "EMIT_UNSTATED_DISTRICTS",
     "DocumentMeta",
     "DocumentMetadata",
     "OffsetMap",

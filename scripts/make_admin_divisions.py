@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jionlp
 
+REAL_NEW_AREAS = {"浦东新区", "滨海新区"}
 OUT = Path(__file__).resolve().parent.parent / "extractors" / "data" / "admin_divisions.tsv"
 
 
@@ -38,7 +39,8 @@ def main() -> None:
             continue
         if level == "county" and code[4] == "7":  # xx7x: development zones, not divisions
             continue
-        if "直辖" in name or "开发区" in name:  # groupings and zones, not divisions
+        # groupings and zones are not divisions; GB/T 2260's only 新区 districts are 浦东 and 滨海
+        if "直辖" in name or "开发区" in name or (name.endswith("新区") and name not in REAL_NEW_AREAS):
             parents[depth] = parent
             continue
         rows.setdefault(code, (code, name, short, parent, level))

@@ -264,8 +264,8 @@ def test_discover(tmp_path):
     reasons = sorted((e.path.name, e.reason) for e in errors)
     assert reasons == [
         ("img.png", "unsupported file type .png"),
-        ("nope", "no such file or directory"),
         ("noext", "unsupported file type (none)"),
+        ("nope", "no such file or directory"),
     ]
     again, _ = discover([tmp_path / "a.txt", tmp_path])  # explicit file listed once
     assert again.count(tmp_path / "a.txt") == 1

@@ -1,0 +1,63 @@
+"""Shared fixtures: one real build of the seed documents per test session, and small helpers.
+
+The real pipeline (spaCy) is slow to load, so the seeds are built once, through the command line
+in a subprocess (which is also the end-to-end test of ``policykg build``); tests that need to
+change a store work on a copy. Everything else uses a fake extractor and never imports spaCy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kg.facts import DocumentFacts, Evidence, Person
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+def run_cli(*args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``python -m kg ARGS`` in a subprocess, output captured as text."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=full_env, timeout=timeout)
+
+
+def fake_extract(text: str, doc_date: str | None) -> DocumentFacts:
+    """A stand-in for the spaCy pipeline: the first three characters are an official's name."""
+    name = text[:3]
+    return DocumentFacts(persons=[Person(name, True, "500000", (Evidence(0, 3, name, 0, len(text)),))])
+
+
+@dataclass(frozen=True)
+class SeedBuild:
+    store: Path
+    seeds: Path
+    summary: dict
+    stdout: str
+    stderr: str
+
+    def copy_store(self, dest: Path) -> Path:
+        """A private copy of the built store, to mutate."""
+        shutil.copytree(self.store, dest)
+        return dest
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
+    """The five seed documents built once, with the real pipeline and segmenter "auto"."""
+    base = tmp_path_factory.mktemp("seed-build")
+    seeds = base / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    store = base / "store"
+    done = run_cli("build", seeds, "--store", store, "--json", "--segmenter", "auto")
+    assert done.returncode == 0, done.stderr
+    return SeedBuild(store, seeds, json.loads(done.stdout), done.stdout, done.stderr)
