@@ -32,6 +32,8 @@ CJK = r"\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
 MAX_NAME = 24
 COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万几多]+[个家所名批项类位支座级]")  # "8个产业联盟"
+PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j", "eng"})
+ORDINAL = re.compile(r"第[一二三四五六七八九十]+")  # "第一附属医院": an ordinal inside a name
 TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
 # POS tags (jieba) that never open a name: verbs, adverbs, prepositions, numerals, time words ...
 STOP_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
@@ -51,7 +53,9 @@ class OrganizationRecognizer:
     """Write ``doc.spans["orgs"]`` (key = canonical name, kind = org kind) and Organization facts."""
 
     def __init__(self, suffixes: dict[str, str], departments: dict[str, str],
-                 central: dict[str, tuple[str, tuple[str, ...]]], stopwords: frozenset[str]) -> None:
+                 central: dict[str, tuple[str, tuple[str, ...]]], stopwords: frozenset[str],
+                 openers: frozenset[str]) -> None:
+        self.openers = openers
         self.suffixes = suffixes
         self.departments = departments
         self.central = central
@@ -66,7 +70,7 @@ class OrganizationRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         found: list[_Found] = []
         found += self._district_bodies(doc)
-        found += self._named_bodies(doc, taken=found)
+        found += self._outermost(doc, self._named_bodies(doc, taken=found))
         found += self._newspapers(doc, taken=found)
         facts = facts_of(doc)
         for f in sorted(found, key=lambda f: f.start):
@@ -145,8 +149,11 @@ class OrganizationRecognizer:
             # committees and groups are named after their task: "…推动…建设领导小组"
             start = self._left_boundary(doc, m.start(), occupied, verbs_inside=word in TASK_NAMED)
             kind = self.suffixes[word]
-            if start != m.start() and not self._is_specific(doc, start, m.start()):
-                continue
+            organ_prefix = next((f for f in taken if f.start == start and f.end < end), None)
+            if start != m.start() and organ_prefix is None:
+                start = self._trim_to_place(doc, start, m.start())
+                if not self._is_specific(doc, start, m.start()):
+                    continue
             if start == m.start():  # a bare suffix: the latest full name with it, if any
                 prior = latest_by_suffix.get(word)
                 if prior is not None:
@@ -155,10 +162,9 @@ class OrganizationRecognizer:
             name = text[start:end]
             district = None
             # a name opening with a district organ ("区委全面依法治区委员会") takes that organ's district
-            for f in taken:
-                if f.start == start and f.end < end:
-                    name = f.name + text[f.end:end]
-                    district = f.district
+            if organ_prefix is not None:
+                name = organ_prefix.name + text[organ_prefix.end:end]
+                district = organ_prefix.district
             found = _Found(start, end, name, kind, (text[start:end],) if name != text[start:end] else (),
                            district)
             out.append(found)
@@ -166,6 +172,26 @@ class OrganizationRecognizer:
                 if word.endswith(suffix):
                     latest_by_suffix[suffix] = found
         return out
+
+    def _outermost(self, doc: Doc, found: list[_Found]) -> list[_Found]:
+        """Of names nested at one start ("华中科技大学" ⊂ "华中科技大学同济医学院附属协和医院"), keep
+        the longest — unless it is a branch named parent + place ("江苏省中医院重庆医院"), which
+        is left to the project recognizer while the parent stays an organization."""
+        by_start: dict[int, list[_Found]] = {}
+        for f in found:
+            by_start.setdefault(f.start, []).append(f)
+        places = {(s.start, s.end) for s in doc.spans.get("districts", [])}
+        kept = []
+        for group in by_start.values():
+            group.sort(key=lambda f: f.end)
+            outer = group[-1]
+            if len(group) > 1:
+                parent = group[-2]
+                tail = doc.text[parent.end:outer.end]
+                if any(parent.end == a and b < outer.end for a, b in places) and len(tail) <= 6:
+                    outer = parent
+            kept.append(outer)
+        return kept
 
     def _newspapers(self, doc: Doc, taken: list[_Found]) -> list[_Found]:
         """A dateline "新渝报讯" names the newspaper ("…报讯（记者…）")."""
@@ -196,29 +222,52 @@ class OrganizationRecognizer:
             while word_start > limit and not is_word_boundary(doc, word_start) and NAME_CHAR.match(text[word_start - 1]):
                 word_start -= 1
             word = text[word_start:start]
-            if word in self.stopwords or (not verbs_inside and tags.get(word) in STOP_TAGS):
+            if word in self.stopwords or (not verbs_inside and tags.get(word) in STOP_TAGS
+                                          and not ORDINAL.fullmatch(word)):
                 break
             start = word_start
         return start
 
     def _is_specific(self, doc: Doc, start: int, suffix_start: int) -> bool:
-        """A name, not a description: "重庆科技学院" yes, "县级医院" or "8个产业联盟" no."""
+        """A name, not a description: "重庆科技学院" yes; "县级医院", "8个产业联盟" no.
+
+        A name opens with a place, a proper noun, an out-of-vocabulary word (brand names such as
+        康泰) or one of the national openers (国家, 中国 ...); a description opens with a common word.
+        """
         head = doc.text[start:suffix_start]
         if not head or COUNTED.match(head) or head[0] in "各该本这那其每":
             return False
-        if len(head) >= 4:
+        if any(s.start == start for s in doc.spans.get("districts", [])):
             return True
-        tags = word_tags()
-        return any(s.start >= start and s.end <= suffix_start for s in doc.spans.get("districts", [])) or \
-            tags.get(head, "")[:2] in ("ns", "nr", "nt", "nz") or tags.get(head) == "j"
+        first = self._first_word(doc, start, suffix_start)
+        tag = word_tags().get(first)
+        return tag is None or tag in PROPER_TAGS or first in self.openers
+
+    @staticmethod
+    def _first_word(doc: Doc, start: int, end: int) -> str:
+        i = start + 1
+        while i < end and not is_word_boundary(doc, i):
+            i += 1
+        return doc.text[start:i]
+
+    def _trim_to_place(self, doc: Doc, start: int, suffix_start: int) -> int:
+        """"回引西南大学" → "西南大学": a short unknown lead-in before a place word is not the name."""
+        for i in range(start + 1, min(start + 3, suffix_start)):
+            if is_word_boundary(doc, i):
+                word = self._first_word(doc, i, suffix_start)
+                if any(s.start == i for s in doc.spans.get("districts", [])) or word_tags().get(word) == "ns":
+                    lead = doc.text[start:i]
+                    if word_tags().get(lead) not in PROPER_TAGS:
+                        return i
+        return start
 
 
 @Language.factory("policykg_organizations", default_config={
     "suffixes": "org_suffixes.tsv", "departments": "departments.tsv",
-    "central_organs": "central_organs.tsv", "stopwords": "org_stopwords.txt"})
+    "central_organs": "central_organs.tsv", "stopwords": "org_stopwords.txt", "openers": "org_openers.txt"})
 def make_organization_recognizer(nlp: Language, name: str, suffixes: str, departments: str,
-                                 central_organs: str, stopwords: str) -> OrganizationRecognizer:
+                                 central_organs: str, stopwords: str, openers: str) -> OrganizationRecognizer:
     central = {row[0]: (row[1], tuple(a for a in (row[2].split(",") if len(row) > 2 else []) if a))
                for row in read_table(central_organs)}
     return OrganizationRecognizer(dict(read_table(suffixes)), dict(read_table(departments)), central,
-                                  frozenset(read_entries(stopwords)))
+                                  frozenset(read_entries(stopwords)), frozenset(read_entries(openers)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ __all__ = ["RESULT_FORMATS", "QueryError", "QueryResult", "parse_term", "prepare
 
 RESULT_FORMATS = ("table", "csv", "json")
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+
+_LITERAL_RE = re.compile(r'^"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
 
 ParamValue = Identifier | str | int | float | bool
 
@@ -69,6 +72,8 @@ def parse_term(text: str) -> Identifier:
     prefix, colon, local = text.partition(":")
     if colon and prefix in _PREFIXES and " " not in text:
         return URIRef(_PREFIXES[prefix] + local)
+    if text.startswith('"') and not _LITERAL_RE.match(text):
+        raise QueryError(f"cannot read {text!r} as an RDF literal (write \"text\"@zh or \"text\"^^xsd:type)")
     if text.startswith('"') or text in ("true", "false") or _is_number(text):
         try:
             term = from_n3(text, nsm=_namespace_manager())
@@ -143,14 +148,19 @@ def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 
 
-def _cell(term: Identifier | None, nsm: NamespaceManager) -> str:
+# Longest namespace first, so id:district/… wins over a shorter match.
+_DISPLAY_PREFIXES = sorted(((str(ns), p) for p, ns in _PREFIXES.items()), key=lambda t: -len(t[0]))
+
+
+def _cell(term: Identifier | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        try:
-            return term.n3(nsm) if term.n3(nsm) != f"<{term}>" else str(term)
-        except Exception:  # an IRI that cannot be abbreviated
-            return str(term)
+        # For reading, not for pasting into Turtle: "id:person/…" is not a valid prefixed name.
+        for ns, prefix in _DISPLAY_PREFIXES:
+            if term.startswith(ns) and len(term) > len(ns):
+                return f"{prefix}:{term[len(ns):]}"
+        return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -237,8 +247,7 @@ class QueryResult:
         return buf.getvalue()
 
     def _table(self) -> str:
-        nsm = _namespace_manager()
-        cells = [[_cell(t, nsm).replace("\n", " ") for t in row] for row in self.rows]
+        cells = [[_cell(t).replace("\n", " ") for t in row] for row in self.rows]
         widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
         lines = [" | ".join(_pad(v, w) for v, w in zip(self.variables, widths, strict=True)).rstrip(),
                  "-+-".join("-" * w for w in widths)]

@@ -45,7 +45,9 @@ from kg.iris import (
 from kg.namespaces import ID, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.normalize import normalize
 
-ORIGINAL = "（上接1版）大足区委书记陈一清主持召开\n会议。鸿雁计划给予人才最高200万元奖励。潼南与遂宁签订协议。"
+ORIGINAL = (
+    "（上接1版）大足区委书记陈一清主持召开\n会议。鸿雁计划给予人才最高200万元奖励。潼南与遂宁签订协议。"
+)
 SHA = "ab" * 32
 
 
@@ -64,47 +66,103 @@ def normalized():
     return normalize(ORIGINAL)
 
 
-@pytest.fixture(scope="module")
-def facts(normalized) -> DocumentFacts:
+def sample_facts(normalized) -> DocumentFacts:
+    """Facts covering every kind of node and relation, over ``normalize(ORIGINAL)``."""
     t = normalized.text
     return DocumentFacts(
-        districts=[District("500111", "大足区", "500000", ("大足",), (ev(t, "大足"),)),
-                   District("500152", "潼南区", "500000", ("潼南",), (ev(t, "潼南"),)),
-                   District("510900", "遂宁市", "510000", ("遂宁",), (ev(t, "遂宁"),))],
-        organizations=[Organization("中共重庆市大足区委员会", "party", ("大足区委",), "500111", (ev(t, "大足区委"),)),
-                       Organization("重庆某公司", "enterprise")],
+        districts=[
+            District("500111", "大足区", "500000", ("大足",), (ev(t, "大足"),)),
+            District("500152", "潼南区", "500000", ("潼南",), (ev(t, "潼南"),)),
+            District("510900", "遂宁市", "510000", ("遂宁",), (ev(t, "遂宁"),)),
+        ],
+        organizations=[
+            Organization("中共重庆市大足区委员会", "party", ("大足区委",), "500111", (ev(t, "大足区委"),)),
+            Organization("重庆某公司", "enterprise"),
+        ],
         persons=[Person("陈一清", True, "500000", (ev(t, "陈一清"),)), Person("王记者", False, "500000")],
         posts=[Post("陈一清", "书记", "中共重庆市大足区委员会", "大足区委书记", ev(t, "大足区委书记"))],
-        measures=[Measure("鸿雁计划", "Program", (), "中共重庆市大足区委员会", "500111",
-                          evidence=(ev(t, "鸿雁计划"),)),
-                  Measure("某办法（送审稿）", "PolicyDocument", version_of="某办法")],
+        measures=[
+            Measure(
+                "鸿雁计划", "Program", (), "中共重庆市大足区委员会", "500111", evidence=(ev(t, "鸿雁计划"),)
+            ),
+            Measure("某办法（送审稿）", "PolicyDocument", version_of="某办法"),
+        ],
         projects=[Project("某医院", (), "500111")],
-        funding=[FundingAmount("最高200万元", 2_000_000.0, "max", "人才奖励", EntityRef("measure", "鸿雁计划"),
-                               ev(t, "最高200万元")),
-                 FundingAmount("约805.9亿元", 80_590_000_000.0, "approx", None, EntityRef("district", "500111"),
-                               ev(t, "人才")),
-                 FundingAmount("每人5000元", 5000.0, "exact", None, None, ev(t, "给予"), per_unit=True)],
-        relations=[Relation(EntityRef("person", "陈一清"), "chaired", EntityRef("meeting", "会议"), ev(t, "主持"),
-                            "2023-01-03"),
-                   Relation(EntityRef("district", "500152"), "signed_agreement_with",
-                            EntityRef("district", "510900"), ev(t, "签订"), "2020-05"),
-                   Relation(EntityRef("org", "中共重庆市大足区委员会"), "issued", EntityRef("measure", "鸿雁计划"),
-                            ev(t, "鸿雁计划")),
-                   Relation(EntityRef("project", "某医院"), "located_in", EntityRef("district", "500111"),
-                            ev(t, "大足")),
-                   Relation(EntityRef("district", "500111"), "implements", EntityRef("measure", "鸿雁计划"),
-                            ev(t, "鸿雁计划")),
-                   Relation(EntityRef("org", "重庆某公司"), "partner_of", EntityRef("org", "中共重庆市大足区委员会"),
-                            ev(t, "大足区委")),
-                   Relation(EntityRef("person", "陈一清"), "unknown_predicate", EntityRef("org", "重庆某公司"),
-                            ev(t, "陈一清"))],
+        funding=[
+            FundingAmount(
+                "最高200万元",
+                2_000_000.0,
+                "max",
+                "人才奖励",
+                EntityRef("measure", "鸿雁计划"),
+                ev(t, "最高200万元"),
+            ),
+            FundingAmount(
+                "约805.9亿元",
+                80_590_000_000.0,
+                "approx",
+                None,
+                EntityRef("district", "500111"),
+                ev(t, "人才"),
+            ),
+            FundingAmount("每人5000元", 5000.0, "exact", None, None, ev(t, "给予"), per_unit=True),
+        ],
+        relations=[
+            Relation(
+                EntityRef("person", "陈一清"),
+                "chaired",
+                EntityRef("meeting", "会议"),
+                ev(t, "主持"),
+                "2023-01-03",
+            ),
+            Relation(
+                EntityRef("district", "500152"),
+                "signed_agreement_with",
+                EntityRef("district", "510900"),
+                ev(t, "签订"),
+                "2020-05",
+            ),
+            Relation(
+                EntityRef("org", "中共重庆市大足区委员会"),
+                "issued",
+                EntityRef("measure", "鸿雁计划"),
+                ev(t, "鸿雁计划"),
+            ),
+            Relation(
+                EntityRef("project", "某医院"), "located_in", EntityRef("district", "500111"), ev(t, "大足")
+            ),
+            Relation(
+                EntityRef("district", "500111"),
+                "implements",
+                EntityRef("measure", "鸿雁计划"),
+                ev(t, "鸿雁计划"),
+            ),
+            Relation(
+                EntityRef("org", "重庆某公司"),
+                "partner_of",
+                EntityRef("org", "中共重庆市大足区委员会"),
+                ev(t, "大足区委"),
+            ),
+            Relation(
+                EntityRef("person", "陈一清"),
+                "unknown_predicate",
+                EntityRef("org", "重庆某公司"),
+                ev(t, "陈一清"),
+            ),
+        ],
     )
 
 
 @pytest.fixture(scope="module")
+def facts(normalized) -> DocumentFacts:
+    return sample_facts(normalized)
+
+
+@pytest.fixture(scope="module")
 def meta() -> DocumentMeta:
-    return DocumentMeta(name="000_test.txt", sha256=SHA, path="/data/000_test.txt", title="大足新闻",
-                        date="2023-01-04")
+    return DocumentMeta(
+        name="000_test.txt", sha256=SHA, path="/data/000_test.txt", title="大足新闻", date="2023-01-04"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -140,21 +198,33 @@ def test_document_node(graph):
 
 
 def test_person_post_role_org(graph):
-    assert {(CHEN, RDF.type, SCHEMA.Person), (CHEN, RDF.type, PKG.Official),
-            (CHEN, RDFS.label, Literal("陈一清", lang="zh"))} <= set(graph)
+    assert {
+        (CHEN, RDF.type, SCHEMA.Person),
+        (CHEN, RDF.type, PKG.Official),
+        (CHEN, RDFS.label, Literal("陈一清", lang="zh")),
+    } <= set(graph)
     reporter = person_iri("王记者", "500000")
     assert (reporter, RDF.type, SCHEMA.Person) in graph and (reporter, RDF.type, PKG.Official) not in graph
     post = post_iri("陈一清", "500000", "书记", "中共重庆市大足区委员会")
     role = role_iri("书记")
-    assert {(CHEN, ORG.holds, post), (post, RDF.type, ORG.Post),
-            (post, RDFS.label, Literal("大足区委书记", lang="zh")), (post, ORG.role, role),
-            (post, ORG.postIn, DAZU_PARTY), (post, PROV.wasDerivedFrom, DOC),
-            (role, RDF.type, ORG.Role), (role, RDFS.label, Literal("书记", lang="zh")),
-            (post, PKG.asOf, Literal("2023-01-04", datatype=XSD.date))} <= set(graph)
-    assert {(DAZU_PARTY, RDF.type, ORG.Organization), (DAZU_PARTY, RDF.type, SCHEMA.GovernmentOrganization),
-            (DAZU_PARTY, SKOS.altLabel, Literal("大足区委", lang="zh")),
-            (DAZU_PARTY, SCHEMA.areaServed, district_iri("500111")),
-            (DAZU_PARTY, PKG.orgKind, Literal("party"))} <= set(graph)
+    assert {
+        (CHEN, ORG.holds, post),
+        (post, RDF.type, ORG.Post),
+        (post, RDFS.label, Literal("大足区委书记", lang="zh")),
+        (post, ORG.role, role),
+        (post, ORG.postIn, DAZU_PARTY),
+        (post, PROV.wasDerivedFrom, DOC),
+        (role, RDF.type, ORG.Role),
+        (role, RDFS.label, Literal("书记", lang="zh")),
+        (post, PKG.asOf, Literal("2023-01-04", datatype=XSD.date)),
+    } <= set(graph)
+    assert {
+        (DAZU_PARTY, RDF.type, ORG.Organization),
+        (DAZU_PARTY, RDF.type, SCHEMA.GovernmentOrganization),
+        (DAZU_PARTY, SKOS.altLabel, Literal("大足区委", lang="zh")),
+        (DAZU_PARTY, SCHEMA.areaServed, district_iri("500111")),
+        (DAZU_PARTY, PKG.orgKind, Literal("party")),
+    } <= set(graph)
     company = org_iri("重庆某公司")
     assert (company, RDF.type, ORG.Organization) in graph
     assert (company, RDF.type, SCHEMA.GovernmentOrganization) not in graph
@@ -173,9 +243,13 @@ def test_post_evidence_points_into_the_original(graph, normalized):
 
 def test_districts(graph):
     dazu = district_iri("500111")
-    assert {(dazu, RDF.type, SCHEMA.AdministrativeArea), (dazu, RDFS.label, Literal("大足区", lang="zh")),
-            (dazu, SKOS.altLabel, Literal("大足", lang="zh")), (dazu, PKG.adminCode, Literal("500111")),
-            (dazu, SCHEMA.containedInPlace, district_iri("500000"))} <= set(graph)
+    assert {
+        (dazu, RDF.type, SCHEMA.AdministrativeArea),
+        (dazu, RDFS.label, Literal("大足区", lang="zh")),
+        (dazu, SKOS.altLabel, Literal("大足", lang="zh")),
+        (dazu, PKG.adminCode, Literal("500111")),
+        (dazu, SCHEMA.containedInPlace, district_iri("500000")),
+    } <= set(graph)
     # the parent is linked by IRI; the document never names 重庆市, so it gets no node here
     assert (district_iri("500000"), RDF.type, SCHEMA.AdministrativeArea) not in graph
     assert (district_iri("500111"), RDFS.label, Literal("大足", lang="zh")) not in graph
@@ -191,15 +265,21 @@ def test_unstated_parent_nodes_can_be_switched_on(meta, normalized, facts, monke
 
 
 def test_measures_and_projects(graph):
-    assert {(HONGYAN, RDF.type, PKG.PolicyMeasure), (HONGYAN, RDF.type, PKG.Program),
-            (HONGYAN, RDFS.label, Literal("鸿雁计划", lang="zh")), (HONGYAN, PKG.issuedBy, DAZU_PARTY),
-            (HONGYAN, SCHEMA.areaServed, district_iri("500111")),
-            (HONGYAN, PROV.wasDerivedFrom, DOC)} <= set(graph)
+    assert {
+        (HONGYAN, RDF.type, PKG.PolicyMeasure),
+        (HONGYAN, RDF.type, PKG.Program),
+        (HONGYAN, RDFS.label, Literal("鸿雁计划", lang="zh")),
+        (HONGYAN, PKG.issuedBy, DAZU_PARTY),
+        (HONGYAN, SCHEMA.areaServed, district_iri("500111")),
+        (HONGYAN, PROV.wasDerivedFrom, DOC),
+    } <= set(graph)
     draft, drafted = measure_iri("某办法（送审稿）"), measure_iri("某办法")
     assert (draft, PKG.versionOf, drafted) in graph
     assert {(drafted, RDF.type, PKG.PolicyMeasure), (drafted, RDF.type, PKG.PolicyDocument)} <= set(graph)
     hospital = project_iri("某医院")
-    assert {(hospital, RDF.type, PKG.Project), (hospital, PKG.locatedIn, district_iri("500111"))} <= set(graph)
+    assert {(hospital, RDF.type, PKG.Project), (hospital, PKG.locatedIn, district_iri("500111"))} <= set(
+        graph
+    )
 
 
 def test_funding_amounts(graph, facts):
@@ -207,9 +287,13 @@ def test_funding_amounts(graph, facts):
     assert len(amounts) == 3
     top = amount_iri(SHA, facts.funding[0].evidence.start, facts.funding[0].evidence.end)
     assert amounts[top] == HONGYAN
-    assert {(top, SCHEMA.currency, Literal("CNY")), (top, SCHEMA.maxValue, Literal("2000000", datatype=XSD.decimal)),
-            (top, PKG.purpose, Literal("人才奖励", lang="zh")), (top, PKG.asWritten, Literal("最高200万元", lang="zh")),
-            (top, PROV.wasDerivedFrom, DOC)} <= set(graph)
+    assert {
+        (top, SCHEMA.currency, Literal("CNY")),
+        (top, SCHEMA.maxValue, Literal("2000000", datatype=XSD.decimal)),
+        (top, PKG.purpose, Literal("人才奖励", lang="zh")),
+        (top, PKG.asWritten, Literal("最高200万元", lang="zh")),
+        (top, PROV.wasDerivedFrom, DOC),
+    } <= set(graph)
     assert (top, SCHEMA.value, None) not in graph
     approx = amount_iri(SHA, facts.funding[1].evidence.start, facts.funding[1].evidence.end)
     assert amounts[approx] == district_iri("500111")
@@ -223,8 +307,11 @@ def test_funding_amounts(graph, facts):
 
 def test_relations(graph):
     meeting = meeting_iri("会议", "2023-01-03")
-    assert {(meeting, RDF.type, PKG.Meeting), (meeting, PKG.chairedBy, CHEN),
-            (meeting, SCHEMA.startDate, Literal("2023-01-03", datatype=XSD.date))} <= set(graph)
+    assert {
+        (meeting, RDF.type, PKG.Meeting),
+        (meeting, PKG.chairedBy, CHEN),
+        (meeting, SCHEMA.startDate, Literal("2023-01-03", datatype=XSD.date)),
+    } <= set(graph)
     assert graph.value(meeting, PKG.evidence) is not None
     (agreement,) = graph.subjects(RDF.type, PKG.Agreement)
     assert set(graph.objects(agreement, PKG.party)) == {district_iri("500152"), district_iri("510900")}
@@ -240,10 +327,20 @@ def test_named_agreement_in_the_same_sentence_gets_the_parties(normalized, meta)
     facts = DocumentFacts(
         districts=[District("500152", "潼南区", "500000"), District("510900", "遂宁市", "510000")],
         measures=[Measure("遂潼协议", "Agreement", evidence=(ev(t, "协议"),))],
-        relations=[Relation(EntityRef("district", "500152"), "signed_agreement_with",
-                            EntityRef("district", "510900"), ev(t, "签订"))])
+        relations=[
+            Relation(
+                EntityRef("district", "500152"),
+                "signed_agreement_with",
+                EntityRef("district", "510900"),
+                ev(t, "签订"),
+            )
+        ],
+    )
     g = document_graph(meta, normalized, facts)
-    assert set(g.objects(measure_iri("遂潼协议"), PKG.party)) == {district_iri("500152"), district_iri("510900")}
+    assert set(g.objects(measure_iri("遂潼协议"), PKG.party)) == {
+        district_iri("500152"),
+        district_iri("510900"),
+    }
     assert len(set(g.subjects(RDF.type, PKG.Agreement))) == 1
 
 
@@ -268,9 +365,15 @@ def test_chinese_labels_are_tagged_zh(graph):
             assert value.language == "zh", (prop, value)
 
 
-@pytest.mark.parametrize(("value", "expected", "datatype"), [
-    ("2023-01-04", "2023-01-04", XSD.date), ("2023-01", "2023-01", XSD.gYearMonth), ("2023", "2023", XSD.gYear),
-    ("2023-02-30", "2023-02", XSD.gYearMonth)])
+@pytest.mark.parametrize(
+    ("value", "expected", "datatype"),
+    [
+        ("2023-01-04", "2023-01-04", XSD.date),
+        ("2023-01", "2023-01", XSD.gYearMonth),
+        ("2023", "2023", XSD.gYear),
+        ("2023-02-30", "2023-02", XSD.gYearMonth),
+    ],
+)
 def test_date_literal(value, expected, datatype):
     lit = date_literal(value)
     assert str(lit) == expected and lit.datatype == datatype

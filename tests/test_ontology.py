@@ -1,0 +1,62 @@
+"""kg/ontology.ttl documents every pkg: term, and the graph uses no undocumented one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import OWL
+
+import kg.graph
+from kg.namespaces import PKG, RDF, RDFS
+
+ONTOLOGY = Path(kg.graph.__file__).with_name("ontology.ttl")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> rdflib.Graph:
+    return rdflib.Graph().parse(ONTOLOGY, format="turtle")
+
+
+def declared_terms() -> set[rdflib.URIRef]:
+    return {PKG[name] for name in PKG.__annotations__}
+
+
+def documented(ontology: rdflib.Graph) -> set[rdflib.URIRef]:
+    return {s for s in ontology.subjects(RDF.type, None) if str(s).startswith(str(PKG._NS))}
+
+
+def test_every_namespace_term_is_documented(ontology):
+    for term in declared_terms() | {kg.graph.IMPLEMENTS, kg.graph.PARTNER_OF, kg.graph.PER_UNIT}:
+        assert (term, RDF.type, None) in ontology, term
+        assert ontology.value(term, RDFS.label) is not None, term
+        assert ontology.value(term, RDFS.comment) is not None, term
+
+
+def test_every_documented_term_is_declared_or_minted_by_the_graph(ontology):
+    known = declared_terms() | {kg.graph.IMPLEMENTS, kg.graph.PARTNER_OF, kg.graph.PER_UNIT}
+    assert documented(ontology) <= known
+
+
+def test_term_kinds(ontology):
+    classes = set(ontology.subjects(RDF.type, OWL.Class))
+    assert PKG.PolicyMeasure in classes and PKG.Official in classes
+    for specific in (PKG.Program, PKG.PolicyDocument, PKG.Plan, PKG.Agreement, PKG.Campaign, PKG.ProjectList):
+        assert (specific, RDFS.subClassOf, PKG.PolicyMeasure) in ontology
+    assert (PKG.funding, RDF.type, OWL.ObjectProperty) in ontology
+    assert (PKG.adminCode, RDF.type, OWL.DatatypeProperty) in ontology
+
+
+def test_seed_graph_uses_only_documented_terms(seed_build, ontology):
+    from kg.store import KnowledgeStore
+
+    with KnowledgeStore(seed_build.store, read_only=True) as store:
+        used = {
+            term
+            for q in store.quads()
+            for term in (q.predicate, q.object)
+            if hasattr(term, "value") and str(term.value).startswith(str(PKG._NS))
+        }
+    terms = {rdflib.URIRef(t.value) for t in used}
+    assert terms and terms <= documented(ontology), terms - documented(ontology)
