@@ -39,12 +39,15 @@ class DistrictRecognizer:
 
     def __init__(self, ambiguous_names: frozenset[str]) -> None:
         self.ambiguous = ambiguous_names
+        self._context: set[str] = set()  # cities and provinces the current document mentions
 
     def __call__(self, doc: Doc) -> Doc:
         forms, pattern = district_candidates()
         text = doc.text
         mentions = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(text)]
         regions = self._regions(mentions)
+        self._context = {d.adcode for _, _, candidates in mentions for d in candidates
+                         if d.level != "county" and len(candidates) == 1}
         doc._.region = regions[0] if regions else None
         facts = facts_of(doc)
         for start, end, candidates in mentions:
@@ -86,9 +89,9 @@ class DistrictRecognizer:
                 return None
         elif not (is_word_boundary(doc, start) and is_word_boundary(doc, end)):
             return None  # a short form inside a longer word: 长安杯, 广阳岛
-        if not is_full and regions:
-            # a county's short form names it only in a document about its province
-            candidates = tuple(d for d in candidates if d.level != "county" or d.province in regions)
+        if not is_full:
+            # a county's short form names it only where its city (or municipality) is mentioned too
+            candidates = tuple(d for d in candidates if d.level != "county" or d.parent in self._context)
             if not candidates:
                 return None
         if surface in self.ambiguous or len(candidates) > 1:
