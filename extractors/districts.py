@@ -46,8 +46,9 @@ class DistrictRecognizer:
         text = doc.text
         mentions = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(text)]
         regions = self._regions(mentions)
-        self._context = {d.adcode for _, _, candidates in mentions for d in candidates
-                         if d.level != "county" and len(candidates) == 1}
+        text = doc.text
+        self._context = {d.adcode for start, end, candidates in mentions for d in candidates
+                         if len(candidates) == 1 and (d.level != "county" or d.name == text[start:end])}
         doc._.region = regions[0] if regions else None
         facts = facts_of(doc)
         for start, end, candidates in mentions:
@@ -90,8 +91,10 @@ class DistrictRecognizer:
         elif not (is_word_boundary(doc, start) and is_word_boundary(doc, end)):
             return None  # a short form inside a longer word: 长安杯, 广阳岛
         if not is_full:
-            # a county's short form names it only where its city (or municipality) is mentioned too
-            candidates = tuple(d for d in candidates if d.level != "county" or d.parent in self._context)
+            # a county's short form names it only where its city (or municipality), or its own
+            # full name, is mentioned too
+            candidates = tuple(d for d in candidates if d.level != "county" or d.parent in self._context
+                               or d.adcode in self._context)
             if not candidates:
                 return None
         if surface in self.ambiguous or len(candidates) > 1:

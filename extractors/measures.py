@@ -43,12 +43,23 @@ CLAUSE_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’\"「
 NAME_CHARS = re.compile(rf"[{CJK}0-9A-Za-z·（）()\-—+]+")
 FUNCTION_STARTS = ("这", "该", "此", "各", "其", "本", "我", "等", "有关", "相关", "一批", "系列", "一系列",
                    "一些", "多项", "多个", "更多", "上述", "以上", "其中", "以及", "和", "与", "及", "并",
-                   "同时", "还", "也", "都", "将", "要", "好", "了", "的", "年", "月", "日")
+                   "同时", "还", "也", "都", "将", "要", "好", "了", "的", "实际")
+# characters a bare name never contains ("离岸人才可按规定", "采取了哪些措施")
+NOT_IN_NAME = set("可按在了哪些吗呢着过把被是")
+# collections inside a bare name ("投用一批民生工程") make it a description, not a name
+NOT_IN_NAME_WORDS = ("一批", "一系列", "一些", "哪些", "若干", "等")
 SCOPE_PREFIXES = ("全市", "全区", "全县", "全省", "全国", "我市", "我区", "我县", "本市", "本区", "市级",
                   "区级", "县级", "省级")
 # a name may stop before these (the next word begins); anything else glued on means a longer word
 RIGHT_OK_CHARS = set("和与及等的中后里并、")
-RIGHT_OK_WORDS = ("巩固", "落地", "取得", "成效", "经验", "入选", "实施", "以及", "工作")
+RIGHT_OK_WORDS = ("巩固", "落地", "取得", "成效", "经验", "入选", "实施", "以及", "工作", "管理制度")
+# what may follow an object quote that is a measure ("开展“百万英才兴重庆”系列引才活动")
+QUOTE_RIGHT_WORDS = ("和", "与", "及", "以及", "等", "系列")
+# quoted counts are slogans ("两个确立", "三个必须", "一项改革"), not measures
+PREDICATIVE_WORDS = ("作为", "称为", "誉为", "成为", "是", "叫")
+# endings too common after a quoted word to make a name on their own ("“用才”机制")
+WEAK_TAILS = ("机制", "体系")
+SLOGAN_COUNT_RE = re.compile(r"^[一二三四五六七八九十两\d]+[个项]")
 ABBREVIATION_RE = re.compile(r"[（(]\s*(?:以下)?简称\s*[《“\"‘]([^》”\"’]{1,20})[》”\"’]\s*[）)]")
 COUNTED_RE_TEMPLATE = r"(?:等)?(?:[一二三四五六七八九十两\d]+[项大个类条])?[{cjk}]{{0,4}}?(?:{tails})"
 YEAR_RE = re.compile(r"^(?:\d{4}|[〇一二三四五六七八九零]{4})(?:[-—至]\d{4})?年(?:度)?")
@@ -116,6 +127,11 @@ def classify_measure(name: str, default: str = "Program") -> str:
     return default
 
 
+def _bare_suffix(name: str) -> bool:
+    """Whether ``name`` ends in a suffix that may end an unquoted name."""
+    return any(name.endswith(suffix) for suffix, _, bare in _suffixes() if bare)
+
+
 def _reduce(name: str) -> str:
     """``name`` without quotes, a leading year, scope word, count or attribute word."""
     core = re.sub(r"[“”\"‘’「」]", "", name)
@@ -135,7 +151,8 @@ def is_generic_name(name: str) -> bool:
     (True, True, False)
     """
     core = _reduce(name)
-    return len(core) < 2 or core in _generic_heads()
+    # "年度监督检查计划": an unnamed recurring document
+    return len(core) < 2 or core in _generic_heads() or core.startswith("年度")
 
 
 def _is_trigger_end(text: str, i: int) -> bool:
@@ -166,7 +183,7 @@ def _clean_start(text: str, start: int, end: int) -> int:
     while moved and start < end:
         moved = False
         for word in (*_triggers(), *FUNCTION_STARTS):
-            if text.startswith(word, start) and start + len(word) < end:
+            if text.startswith(word, start) and start + len(word) <= end:
                 start += len(word)
                 moved = True
                 break
@@ -196,6 +213,9 @@ def name_start(text: str, core_end: int, min_core: int, max_core: int, clause_ma
         return None  # ran past max_core without a boundary
     if core_end - lo > clause_max:
         return None
+    if any(_trigger_start(text, i, triggers) is not None and _trigger_start(text, i, triggers) >= lo
+           for i in range(lo + 1, core_end + 1)):
+        return None  # a verb inside the clause leaves too little for a name ("探索一体化规划")
     return lo, False
 
 
@@ -209,7 +229,9 @@ def _strip_scope(name: str) -> tuple[str, tuple[str, ...]]:
 def _bad_core(core: str) -> bool:
     if not core or not NAME_CHARS.fullmatch(core):
         return True
-    if "的" in core or core.startswith(FUNCTION_STARTS):
+    if "的" in core or core.startswith(FUNCTION_STARTS) or any(c in NOT_IN_NAME for c in core):
+        return True
+    if any(w in core for w in NOT_IN_NAME_WORDS):
         return True
     return not re.search(rf"[{CJK}]", core)
 
@@ -222,14 +244,26 @@ def _split_version(title: str) -> tuple[str, bool]:
     return (title[:m.start()].rstrip(), True) if m else (title, False)
 
 
+def _is_instrument_title(title: str) -> bool:
+    """Whether a 《》 title names a policy instrument, judged by its ending.
+
+    >>> _is_instrument_title("重庆市安全生产条例"), _is_instrument_title("某某政策三十条（试行）")
+    (True, True)
+    >>> _is_instrument_title("人民日报"), _is_instrument_title("富春山居图")
+    (False, False)
+    """
+    bare = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+    endings = (*(s for s, _, _ in _suffixes()), *read_entries("measure_title_endings.txt"))
+    return bare.endswith(endings)
+
+
 def _titles(text: str, abbreviations: dict[str, str]) -> list[MeasureMention]:
     out: list[MeasureMention] = []
-    rejects = read_entries("measure_title_rejects.txt")
     for m in re.finditer(r"《([^《》\n]{2,80})》", text):
         title = re.sub(r"\s+", "", m.group(1))
-        if title.endswith(rejects):
-            continue
         base, is_draft = _split_version(title)
+        if base not in abbreviations and not _is_instrument_title(base):
+            continue  # a book, newspaper, painting or song
         if base in abbreviations:
             name = abbreviations[base]
             out.append(MeasureMention(m.start(), m.end(), name, classify_measure(name, "PolicyDocument"),
@@ -296,23 +330,32 @@ def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, st
             if i < first[0] and text[i] in CLAUSE_BREAK:
                 break
         prefix = ""
-        if trigger_at is not None and 0 < first[0] - trigger_at <= 4:
-            prefix = text[trigger_at:first[0]]
+        if trigger_at is not None:
+            if 0 < first[0] - trigger_at <= 4:
+                prefix = text[trigger_at:first[0]]
         elif window and first[0] - 4 >= 0:
             cut = max(window.rfind(c) for c in CLAUSE_BREAK)
             if cut >= 0 and 0 < len(window) - cut - 1 <= 4:
                 prefix = window[cut + 1:]
-        if prefix and (prefix.startswith(FUNCTION_STARTS) or not re.fullmatch(rf"[{CJK}]+", prefix)):
+        for scope in SCOPE_PREFIXES:
+            prefix = prefix.removeprefix(scope)
+        if prefix and (prefix.startswith(FUNCTION_STARTS) or prefix.startswith(_triggers())
+                       or not re.fullmatch(rf"[{CJK}]+", prefix)):
             prefix = ""
         tail = _quote_tail(text, last[1])
+        if tail and re.match(r"[一二三四五六七八九十两\d]", tail):
+            tail = ""  # "“A”“B”三项五年行动计划" is a count of the list, not one name
         counted = _counted_regex().match(text, last[1]) if not tail else None
-        counted_ok = bool(counted and re.search(r"[等一二三四五六七八九十两\d]", counted.group()))
+        counted_ok = bool(counted and re.search(r"[等一二三四五六七八九十两\d]", counted.group())
+                          and _right_ok(text, counted.end()))
+        # "把人才引进作为“源头工程”": a quote that describes something is not an instrument
+        predicative = text[max(0, first[0] - 3):first[0]].endswith(PREDICATIVE_WORDS)
         after = last[1] + len(tail)
         right_free = after >= len(text) or text[after] in CLAUSE_BREAK or text.startswith(
-            ("和", "与", "及", "以及", "等"), after)
+            QUOTE_RIGHT_WORDS, after)
         for idx, (qs, qe, content) in enumerate(group):
             content = content.strip()
-            if len(content) > 20 or re.search(r"[，。；：？！,;:?!]", content):
+            if len(content) > 20 or re.search(r"[，。；：？！,;:?!]", content) or SLOGAN_COUNT_RE.match(content):
                 continue
             is_last = idx == len(group) - 1
             single = len(group) == 1
@@ -323,7 +366,10 @@ def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, st
                                           classify_measure(abbreviations[content], "PolicyDocument"),
                                           rule="abbreviation"))
                 continue
-            if is_last and tail and not is_generic_name(content):
+            if predicative and not tail:
+                continue
+            if is_last and tail and not is_generic_name(content) and (
+                    len(content) >= 3 or not tail.endswith(WEAK_TAILS)):
                 name = f"{name_prefix}“{content}”{tail}"
                 aliases = tuple(dict.fromkeys(a for a in (content, f"“{content}”{tail}") if a != name))
                 out.append(MeasureMention(start, qe + len(tail), name, classify_measure(tail, "Program"),
@@ -333,10 +379,11 @@ def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, st
                 out.append(MeasureMention(qs, qe, content, kind, rule="quote-list"))
             elif NUMBER_NICKNAME_RE.match(content):
                 out.append(MeasureMention(qs, qe, content, "PolicyDocument", rule="quote-nickname"))
-            elif classify_measure(content, "") and not is_generic_name(content) and len(content) >= 4:
+            elif _bare_suffix(content) and not is_generic_name(content) and len(content) >= 4 \
+                    and not content.startswith(_triggers()):
                 out.append(MeasureMention(qs, qe, content, classify_measure(content), rule="quote-named"))
-            elif trigger_at is not None and (not is_last or right_free) and not is_generic_name(content) \
-                    and len(content) >= 2:
+            elif trigger_at is not None and right_free and not is_generic_name(content) \
+                    and len(content) >= 4 and NAME_CHARS.fullmatch(content) and not re.search("[（）()]", content):
                 name = f"{name_prefix}“{content}”" if name_prefix else content
                 aliases = (content,) if name_prefix else ()
                 out.append(MeasureMention(start, qe, name, classify_measure(content, "Program"), aliases,
@@ -350,6 +397,15 @@ def _inside(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in taken)
 
 
+def _after_listed(text: str, start: int, core_end: int) -> int:
+    """Skip "X清单和" in "X清单和Y清单": a name ending before 和 is a separate list item."""
+    for i in range(core_end - 1, start, -1):
+        if text[i] in "和与及" and (_suffix_regex(False).search(text[max(start, i - 4):i] + "\0")
+                                  and any(text[start:i].endswith(s) for s, _, _ in _suffixes())):
+            return i + 1
+    return start
+
+
 def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
     out: list[MeasureMention] = []
     for m in _suffix_regex(True).finditer(text):
@@ -361,8 +417,9 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
             continue
         start, _ = found
         start = _clean_start(text, start, m.start())
+        start = _after_listed(text, start, m.start())
         core = text[start:m.start()]
-        if _bad_core(core) or len(core) < 2:
+        if _bad_core(core) or len(core) < 4:
             continue
         name = text[start:end]
         if is_generic_name(name) or _inside(start, end, taken):

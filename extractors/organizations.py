@@ -219,7 +219,8 @@ class OrganizationRecognizer:
                     break  # an unclosed bracket opens a parenthesis, not the name
                 depth -= 1
             word_start = start - 1
-            while word_start > limit and not is_word_boundary(doc, word_start) and NAME_CHAR.match(text[word_start - 1]):
+            while (word_start > limit and not is_word_boundary(doc, word_start)
+                   and NAME_CHAR.match(text[word_start - 1])):
                 word_start -= 1
             word = text[word_start:start]
             if word in self.stopwords or (not verbs_inside and tags.get(word) in STOP_TAGS

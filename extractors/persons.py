@@ -42,7 +42,8 @@ AFTER_NAME = ("同志", "等", "主持", "出席", "参加", "介绍", "表示",
               "为", "认为", "坦言", "谈到", "称", "主攻", "加入", "毕业", "来自", "先后", "也")
 STRONG_SURNAMES = 140
 AFFILIATIONS = frozenset({"university", "academy", "institution", "hospital", "enterprise"})
-SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in  # the most frequent single surnames: enough for weak-context rules
+PUBLIC_ORG_ENDINGS = ("人民政府", "委", "局", "人大常委会", "政协")  # organs named only as written
+SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class PersonRecognizer:
                 names.setdefault(m.end(), e)
                 chains.append((m.end(), e))
         for m in self.role_re.finditer(text):  # name before title: 胡衡华市长
+            if self._role_continues(text, m.end()):
+                continue
             for length in (3, 2, 4):
                 s = m.start() - length
                 if s < 0 or (s > 0 and text[s - 1] not in PUNCT and not is_word_boundary(doc, s)):
@@ -127,7 +130,7 @@ class PersonRecognizer:
                     continue
                 if self.roles[m.group()].family in ("generic", "department") or s in names:
                     continue
-                if self.name_at(doc, s, strong=True) == m.start():
+                if self.name_at(doc, s) == m.start():
                     names[s] = m.start()
                     break
         for m in re.finditer(r"(?:记者|通讯员|摄影|摄|文/|图/|摄/)[:：/]?", text):
@@ -174,7 +177,7 @@ class PersonRecognizer:
 
     def _role_continues(self, text: str, i: int) -> bool:
         """A title followed by more organization text is not followed by a name ("书记处")."""
-        return text.startswith(("处", "长", "员会"), i)
+        return text.startswith(("处", "长", "员会", "会"), i)
 
     def _name_run(self, doc: Doc, pos: int, names: dict[int, int]) -> None:
         """Names in a byline: "记者刘星犹骥" (two names run together once spaces are removed)."""
@@ -226,7 +229,7 @@ class PersonRecognizer:
         if role.public == "yes":
             return True
         kinds = {s._.kind for s in doc.spans.get("orgs", []) if s._.key == post.org}
-        return bool(kinds & PUBLIC_ORG_KINDS) or (post.org or "").endswith(("人民政府", "委", "局", "人大常委会", "政协"))
+        return bool(kinds & PUBLIC_ORG_KINDS) or (post.org or "").endswith(PUBLIC_ORG_ENDINGS)
 
     def _posts(self, doc: Doc, name_start: int, name_end: int) -> list[Post]:
         """Split the title chain that ends at ``name_start`` into posts."""

@@ -63,9 +63,6 @@ from kg.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_pre
 
 __all__ = [
     "EMIT_UNSTATED_DISTRICTS",
-    "IMPLEMENTS",
-    "PARTNER_OF",
-    "PER_UNIT",
     "DocumentMeta",
     "DocumentMetadata",
     "OffsetMap",
@@ -77,16 +74,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def _pkg_term(name: str) -> URIRef:
-    # Terms this module adds to the ontology (documented in kg/ontology.ttl): taken from PKG once
-    # kg.namespaces declares them, minted in the same namespace until then.
-    term = getattr(PKG, name, None)
-    return term if term is not None else URIRef(f"{PKG._NS}{name}")
-
-
-IMPLEMENTS = _pkg_term("implements")
-PARTNER_OF = _pkg_term("partnerOf")
-PER_UNIT = _pkg_term("perUnit")
 
 #: Whether a district the text does not name (the parent of a named county, the area an
 #: organization serves) gets a node of its own with its label from the GB/T 2260 table. Off: such
@@ -429,7 +416,7 @@ class _DocumentGraphBuilder:
         if f.qualifier == "approx":
             self.g.add((iri, PKG.approximate, Literal(True)))
         if f.per_unit:
-            self.g.add((iri, PER_UNIT, Literal(True)))
+            self.g.add((iri, PKG.perUnit, Literal(True)))
         if f.purpose:
             self.g.add((iri, PKG.purpose, _zh(f.purpose)))
         self.g.add((iri, PKG.asWritten, _zh(f.as_written)))
@@ -466,7 +453,7 @@ class _DocumentGraphBuilder:
         elif pred in ("located_in", "implements", "partner_of"):
             s, o = self.node_for(r.subject), self.node_for(r.object)
             if s is not None and o is not None:
-                prop = {"located_in": PKG.locatedIn, "implements": IMPLEMENTS, "partner_of": PARTNER_OF}[pred]
+                prop = {"located_in": PKG.locatedIn, "implements": PKG.implements, "partner_of": PKG.partnerOf}[pred]
                 self.g.add((s, prop, o))
         else:
             log.debug("%s: relation %r not represented", self.doc.name, pred)

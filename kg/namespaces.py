@@ -55,6 +55,9 @@ class PKG(DefinedNamespace):
     attendee: URIRef
     versionOf: URIRef
     asOf: URIRef
+    implements: URIRef
+    partnerOf: URIRef
+    perUnit: URIRef
 
 
 PREFIXES: dict[str, Namespace | str] = {

@@ -104,7 +104,6 @@ def test_query_formats(seed_build, tmp_path):
 
 
 def test_query_parameters(seed_build):
-    name = data = None
     first = json.loads(
         run_cli(
             "query",

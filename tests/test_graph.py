@@ -21,9 +21,6 @@ from kg.facts import (
     Relation,
 )
 from kg.graph import (
-    IMPLEMENTS,
-    PARTNER_OF,
-    PER_UNIT,
     DocumentMeta,
     date_literal,
     decimal_literal,
@@ -300,7 +297,7 @@ def test_funding_amounts(graph, facts):
     assert graph.value(approx, SCHEMA.value).toPython() == Decimal("80590000000")
     assert (approx, PKG.approximate, Literal(True)) in graph
     rate = amount_iri(SHA, facts.funding[2].evidence.start, facts.funding[2].evidence.end)
-    assert amounts[rate] is None and (rate, PER_UNIT, Literal(True)) in graph
+    assert amounts[rate] is None and (rate, PKG.perUnit, Literal(True)) in graph
     for a in amounts:
         assert graph.value(a, PKG.evidence) is not None
 
@@ -318,8 +315,8 @@ def test_relations(graph):
     assert (agreement, SCHEMA.startDate, Literal("2020-05", datatype=XSD.gYearMonth)) in graph
     assert (agreement, RDF.type, PKG.PolicyMeasure) not in graph  # unnamed: not a named measure
     assert (project_iri("某医院"), PKG.locatedIn, district_iri("500111")) in graph
-    assert (district_iri("500111"), IMPLEMENTS, HONGYAN) in graph
-    assert (org_iri("重庆某公司"), PARTNER_OF, DAZU_PARTY) in graph
+    assert (district_iri("500111"), PKG.implements, HONGYAN) in graph
+    assert (org_iri("重庆某公司"), PKG.partnerOf, DAZU_PARTY) in graph
 
 
 def test_named_agreement_in_the_same_sentence_gets_the_parties(normalized, meta):
@@ -384,3 +381,14 @@ def test_decimal_literal_is_canonical():
     assert str(decimal_literal(805.9e8)) == "80590000000"
     assert str(decimal_literal(1234.5)) == "1234.5"
     assert decimal_literal(0.1).datatype == XSD.decimal
+
+
+@pytest.mark.parametrize(
+    "module", ["kg.iris", "kg.graph", "kg.store", "kg.build", "kg.export", "kg.query", "kg.cli", "kg"]
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and (result.attempted > 0 or module == "kg")
