@@ -56,6 +56,8 @@ RIGHT_OK_WORDS = ("巩固", "落地", "取得", "成效", "经验", "入选", "�
 # what may follow an object quote that is a measure ("开展“百万英才兴重庆”系列引才活动")
 QUOTE_RIGHT_WORDS = ("和", "与", "及", "以及", "等", "系列")
 # quoted counts are slogans ("两个确立", "三个必须", "一项改革"), not measures
+# nouns that end a list item before 和 ("…创新中心和绿色工程研究中心")
+LIST_ENDINGS = ("中心", "基地", "平台", "园", "区", "城")
 PREDICATIVE_WORDS = ("作为", "称为", "誉为", "成为", "是", "叫")
 # endings too common after a quoted word to make a name on their own ("“用才”机制")
 WEAK_TAILS = ("机制", "体系")
@@ -329,6 +331,8 @@ def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, st
                 break
             if i < first[0] and text[i] in CLAUSE_BREAK:
                 break
+        if trigger_at is not None and first[0] - trigger_at > 4 and "的" in text[trigger_at:first[0]]:
+            trigger_at = None  # "建设大足版的“富春山居图”": a metaphor qualified by 的, not an object
         prefix = ""
         if trigger_at is not None:
             if 0 < first[0] - trigger_at <= 4:
@@ -400,8 +404,7 @@ def _inside(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
 def _after_listed(text: str, start: int, core_end: int) -> int:
     """Skip "X清单和" in "X清单和Y清单": a name ending before 和 is a separate list item."""
     for i in range(core_end - 1, start, -1):
-        if text[i] in "和与及" and (_suffix_regex(False).search(text[max(start, i - 4):i] + "\0")
-                                  and any(text[start:i].endswith(s) for s, _, _ in _suffixes())):
+        if text[i] in "和与及" and text[start:i].endswith((*(s for s, _, _ in _suffixes()), *LIST_ENDINGS)):
             return i + 1
     return start
 

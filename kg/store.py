@@ -1,8 +1,10 @@
 """The persistent knowledge store: one on-disk Oxigraph database, one named graph per document.
 
 Each source document's triples live in the named graph ``id:doc/<sha256[:16]>``; the knowledge
-graph is the union of those graphs. Rebuilding a document replaces exactly its graph, in one
-transaction, so a reader never sees half of a document and a crash never leaves one.
+graph is the union of those graphs, kept materialized as the store's default graph so that it is a
+*set* (Oxigraph's on-the-fly union repeats a triple once per document stating it, which would
+inflate every COUNT). Rebuilding a document replaces exactly its graph and updates the union in
+the same transaction, so a reader never sees half of a document and a crash never leaves one.
 
 >>> import tempfile, pathlib
 >>> from rdflib import Graph, Literal, URIRef
@@ -188,7 +190,7 @@ class KnowledgeStore:
         if self._dataset is None:
             from oxrdflib import OxigraphStore
 
-            self._dataset = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+            self._dataset = Dataset(store=OxigraphStore(store=self.ox))
             bind_prefixes(self._dataset)
         return self._dataset
 
@@ -200,30 +202,33 @@ class KnowledgeStore:
     def replace_document(self, doc_iri: URIRef, graph: Graph) -> None:
         """Replace the named graph ``doc_iri`` by ``graph``'s triples, atomically.
 
-        One SPARQL update (drop + insert) is one Oxigraph transaction: either the old graph or the
-        new one is visible, never a mix.
+        One SPARQL update (union clean-up, drop, insert) is one Oxigraph transaction: either the
+        old graph or the new one is visible, never a mix.
         """
         self._check_writable()
         g = f"<{doc_iri}>"
         body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        self.ox.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}}} }}")
+        self.ox.update(f"{_forget_from_union(g)} ;\nDROP SILENT GRAPH {g} ;\n"
+                       f"INSERT DATA {{ GRAPH {g} {{\n{body}}} }} ;\nINSERT DATA {{\n{body}}}")
 
     def remove_document(self, doc_iri: URIRef) -> None:
         """Delete a document's named graph (a no-op if it is not stored)."""
         self._check_writable()
-        self.ox.update(f"DROP SILENT GRAPH <{doc_iri}>")
+        g = f"<{doc_iri}>"
+        self.ox.update(f"{_forget_from_union(g)} ;\nDROP SILENT GRAPH {g}")
 
     def add_source_path(self, doc_iri: URIRef, path: str) -> None:
         """Record that ``doc_iri``'s content was also read from ``path``."""
         self._check_writable()
-        self.ox.add(ox.Quad(ox.NamedNode(str(doc_iri)), ox.NamedNode(str(PKG.sourcePath)),
-                            ox.Literal(path), ox.NamedNode(str(doc_iri))))
+        triple = ox.Triple(ox.NamedNode(str(doc_iri)), ox.NamedNode(str(PKG.sourcePath)), ox.Literal(path))
+        self.ox.extend([ox.Quad(*triple, ox.NamedNode(str(doc_iri))), ox.Quad(*triple, ox.DefaultGraph())])
 
     def remove_source_path(self, doc_iri: URIRef, path: str) -> None:
         """Forget that ``doc_iri`` was read from ``path``."""
         self._check_writable()
-        self.ox.remove(ox.Quad(ox.NamedNode(str(doc_iri)), ox.NamedNode(str(PKG.sourcePath)),
-                               ox.Literal(path), ox.NamedNode(str(doc_iri))))
+        triple = ox.Triple(ox.NamedNode(str(doc_iri)), ox.NamedNode(str(PKG.sourcePath)), ox.Literal(path))
+        self.ox.remove(ox.Quad(*triple, ox.NamedNode(str(doc_iri))))
+        self.ox.remove(ox.Quad(*triple, ox.DefaultGraph()))
 
     def flush(self) -> None:
         """Make every write durable now."""
@@ -239,7 +244,7 @@ class KnowledgeStore:
         is not a query and fails to parse (:class:`SyntaxError`).
         """
         subs = {ox.Variable(k.lstrip("?$")): to_ox(v) for k, v in (bindings or {}).items()}
-        result = self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs,
+        result = self.ox.query(sparql, substitutions=subs,
                                prefixes=dict(prefixes or {}))
         if isinstance(result, ox.QueryBoolean):
             return QueryRows("ASK", [], [], bool(result), [])
@@ -279,17 +284,15 @@ class KnowledgeStore:
 
     def triple_count(self) -> int:
         """Distinct triples in the union graph."""
-        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
-                            "{ GRAPH ?g { ?s ?p ?o } } }")
-        return int(rows[0][0])  # type: ignore[arg-type]
+        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def quad_count(self) -> int:
-        """Quads over all graphs (a triple stated by two documents counts twice)."""
-        return len(self.ox)
+        """Quads over the documents' graphs (a triple stated by two documents counts twice)."""
+        return sum(1 for _ in self.quads())
 
     def entity_counts(self) -> dict[str, int]:
         """Distinct nodes per class of the data model (prefixed class name → count), sorted."""
-        rows = self._select("""SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?x a ?type } }
+        rows = self._select("""SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?type }
                                GROUP BY ?type""")
         inv = sorted(((str(ns), p) for p, ns in _PREFIXES.items()), key=lambda t: -len(t[0]))
         out: dict[str, int] = {}
@@ -303,12 +306,19 @@ class KnowledgeStore:
         return dict(sorted(out.items()))
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of every named graph (Oxigraph terms)."""
-        return iter(self.ox.quads_for_pattern(None, None, None, None))
+        """Every quad of every named graph (Oxigraph terms); the materialized union is not one."""
+        return (q for q in self.ox.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def union_triples(self) -> Iterable[ox.Triple]:
         """The distinct triples of the union graph (Oxigraph terms), in no particular order."""
-        return {q.triple for q in self.quads()}
+        return [q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def _forget_from_union(graph: str) -> str:
+    """SPARQL that removes from the union the triples only ``graph`` states."""
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }}")
 
 
 @dataclass
