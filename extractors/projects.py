@@ -28,10 +28,17 @@ from kg.facts import Project
 __all__ = ["ProjectExtractor", "ProjectMention", "find_projects"]
 
 CJK = "\u4e00-\u9fff"
-FUNCTION_STARTS = ("这", "该", "此", "各", "其", "本", "我", "等", "和", "与", "及", "并", "将", "要",
+# words before a site name that make it an existing partner, not a project ("依托…医院")
+LEAD_WORDS = ("依托", "接管", "联合", "成立", "编制", "推动", "支持", "优化提升", "优化", "提升")
+NOT_IN_NAME = set("等在了是各")
+# "A中心和B园区" lists two sites; "协和医院" does not
+LIST_ENDINGS = ("中心", "基地", "平台", "园", "区", "城", "院", "村", "馆")
+COUNT_RE = re.compile(r"[\d一二三四五六七八九十两]+[家个所座条项批]")
+FUNCTION_STARTS = ("省市级", "省级", "市级", "区级", "国家级", "这", "该", "此", "各", "其", "本", "我", "等", "和", "与", "及", "并", "将", "要",
                    "的", "了", "加快", "全力", "积极", "共同", "持续", "大力", "正式", "还", "也", "在")
 # words that may follow a project name directly ("…医院二期工程", "…医院暨…项目")
 RIGHT_OK_WORDS = ("一期", "二期", "三期", "项目", "工程", "建设", "暨", "位于", "总投资", "计划投资", "按",
+                  "过渡", "新建", "现有",
                   "于", "和", "与", "及", "等", "的", "是", "已", "将", "正式", "目前", "开工", "建成",
                   "投用", "完工", "占地")
 PAREN_RE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
@@ -48,8 +55,8 @@ class ProjectMention:
 
 
 @cache
-def _suffixes() -> tuple[tuple[str, bool], ...]:
-    rows = [(row[0], row[1] == "yes") for row in read_table("project_suffixes.tsv")]
+def _suffixes() -> tuple[tuple[str, str], ...]:
+    rows = [(row[0], row[1]) for row in read_table("project_suffixes.tsv")]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
@@ -63,8 +70,11 @@ def _triggers() -> tuple[str, ...]:
     return tuple(sorted(read_entries("project_triggers.txt"), key=len, reverse=True))
 
 
-def _needs_verb(suffix: str) -> bool:
-    return dict(_suffixes())[suffix]
+@cache
+def _boundary_words() -> tuple[str, ...]:
+    """Words a name starts after: construction verbs and the measure component's verbs."""
+    words = {*read_entries("project_triggers.txt"), *read_entries("measure_triggers.txt"), *LEAD_WORDS}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _right_ok(text: str, end: int) -> bool:
@@ -73,14 +83,14 @@ def _right_ok(text: str, end: int) -> bool:
     nxt = text[end]
     if not re.match(rf"[{CJK}0-9A-Za-z]", nxt):
         return True
-    return text.startswith(RIGHT_OK_WORDS, end) or any(text.startswith(t, end) for t in _triggers())
+    return text.startswith(RIGHT_OK_WORDS, end) or text.startswith(_triggers(), end)
 
 
 def _clean_start(text: str, start: int, end: int) -> int:
     moved = True
     while moved and start < end:
         moved = False
-        for word in (*_triggers(), *FUNCTION_STARTS):
+        for word in (*_boundary_words(), *FUNCTION_STARTS):
             if text.startswith(word, start) and start + len(word) < end:
                 start += len(word)
                 moved = True
@@ -88,11 +98,17 @@ def _clean_start(text: str, start: int, end: int) -> int:
     return start
 
 
-def _sentence_has_cue(text: str, start: int, end: int) -> bool:
+def _sentence(text: str, start: int, end: int) -> str:
     lo = max(max(text.rfind(c, 0, start) for c in "。！？；\n") + 1, 0)
     hi_candidates = [i for i in (text.find(c, end) for c in "。！？；\n") if i >= 0]
-    hi = min(hi_candidates) if hi_candidates else len(text)
-    sentence = text[lo:hi]
+    return text[lo:min(hi_candidates) if hi_candidates else len(text)]
+
+
+def _has_cue(text: str, start: int, end: int) -> bool:
+    """A construction / investment cue in the sentence, or "建设" right after the name."""
+    if text.startswith("建设", end):
+        return True
+    sentence = _sentence(text, start, end)
     return any(cue in sentence for cue in read_entries("project_cues.txt"))
 
 
@@ -112,18 +128,30 @@ def find_projects(text: str) -> list[ProjectMention]:
         name_end = paren.end() if paren else end
         if not _right_ok(text, name_end):
             continue
-        needs_verb = _needs_verb(m.group())
-        found = name_start(text, m.start(), min_core=2, max_core=24, clause_max=20, triggers=_triggers())
+        need = dict(_suffixes())[m.group()]
+        found = name_start(text, m.start(), min_core=2, max_core=24, clause_max=20,
+                           triggers=_boundary_words())
         if found is None:
             continue
         start, by_verb = found
-        if needs_verb and not by_verb:
+        if by_verb and text[:start].endswith(LEAD_WORDS):
+            continue
+        if need in ("verb", "money") and not (by_verb and text[:start].endswith(_triggers())):
             continue
         start = _clean_start(text, start, m.start())
         core = text[start:m.start()]
-        if len(core) < 2 or core in generic or "的" in core or not re.fullmatch(rf"[{CJK}0-9A-Za-z·]+", core):
+        min_core = 2 if len(m.group()) >= 3 else 3
+        if len(core) < min_core or core in generic or "的" in core or COUNT_RE.search(core) \
+                or any(c in NOT_IN_NAME for c in core) or not re.fullmatch(rf"[{CJK}0-9A-Za-z·]+", core):
             continue
-        if not _sentence_has_cue(text, start, name_end):
+        if any(c == "和" and core[:i].endswith((*(x for x, _ in _suffixes()), *LIST_ENDINGS))
+               for i, c in enumerate(core)):
+            continue
+        if core[-2:] in generic and m.group() in ("院区", "园区", "校区"):
+            continue  # "过渡院区", "新建院区": a part of the hospital named before it
+        if not _has_cue(text, start, name_end):
+            continue
+        if need == "money" and "元" not in _sentence(text, start, name_end):
             continue
         name = text[start:name_end]
         aliases: tuple[str, ...] = ()

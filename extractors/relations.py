@@ -1,7 +1,9 @@
 """Relations between recognized entities: who chaired or attended a meeting, who signed with whom.
 
 * "陈一清主持会议" / "会议由罗晓春主持" → chaired; persons of a sentence ending in 出席/参加会议 →
-  attended. The meeting is the latest "…会议" named in the paragraph (date: the document's date).
+  attended. The meeting is the latest "…会议" (or "X召开会议" → "X会议") named in the paragraph,
+  else a few paragraphs up; its date is the "1月3日" stated there, resolved against the document
+  date (:func:`kg.dates.resolve_relative_date`).
 * "A与B签订《…协议》" between two districts → signed_agreement_with.
 """
 
@@ -13,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import evidence_for, facts_of
+from kg.dates import resolve_relative_date
 from kg.facts import EntityRef, Relation
 
 __all__ = ["RelationExtractor"]
@@ -20,6 +23,11 @@ __all__ = ["RelationExtractor"]
 MEETING = re.compile(r"(?:^|(?<=[，。；：、\n])|(?<=召开)|(?<=举行)|(?<=日))"
                      r"((?:(?!召开|举行|参加|出席|主持)[\u4e00-\u9fff0-9（）]){4,40}?"
                      r"(?:会议|座谈会|推进会|联席会|工作会|大会|常务会))")
+DATE_MENTION = re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日")
+# "X召开（第N次）会议": the meeting is named after whoever convened it
+CONVENED = re.compile(r"(?:^|(?<=[，。；：、\n]))((?:(?!召开|举行)[\u4e00-\u9fff（）]){4,40}?)召开了?"
+                      r"((?:第[一二三四五六七八九十\d]+次)?[\u4e00-\u9fff]{0,6}?(?:会议|座谈会|推进会))")
+MEETING_LOOKBACK = 600  # characters: how far up a report names the meeting it describes
 ATTEND = re.compile(r"(?:出席|参加)(?:会议|活动)?[。；，]?$")
 
 
@@ -31,23 +39,21 @@ class RelationExtractor:
         for sent in doc.sents if doc.has_annotation("SENT_START") else [doc[:]]:
             text = sent.text
             in_sent = [p for p in persons if sent.start <= p.start and p.end <= sent.end]
-            meeting = self._meeting(doc, sent.start)
+            meeting, meeting_end = self._meeting(doc, sent.start, sent.end) or (None, 0)
+            when = self._date_near(doc, meeting_end) if meeting else None
             if meeting and in_sent:
-                chair = re.search(r"由(\S{2,4})主持|(\S{2,4})主持(?:召开)?(?:会议|并讲话)", text)
-                chaired = None
-                if chair:
-                    name = chair.group(1) or chair.group(2)
-                    chaired = next((p for p in in_sent if p.text == name or name.endswith(p.text)), None)
-                    if chaired is not None:
-                        facts.relations.append(Relation(EntityRef("person", chaired.text), "chaired",
-                                                        EntityRef("meeting", meeting), evidence_for(
-                                                            doc, chaired.start, chaired.end), doc._.doc_date))
+                # "陈一清主持会议", "会议由区委副书记陈立主持"
+                chaired = next((p for p in in_sent if doc.text.startswith("主持", p.end)), None)
+                if chaired is not None:
+                    facts.relations.append(Relation(EntityRef("person", chaired.text), "chaired",
+                                                    EntityRef("meeting", meeting),
+                                                    evidence_for(doc, chaired.start, chaired.end), when))
                 if ATTEND.search(text.strip()):
                     for p in in_sent:
                         if p is not chaired:
                             facts.relations.append(Relation(EntityRef("person", p.text), "attended",
                                                             EntityRef("meeting", meeting),
-                                                            evidence_for(doc, p.start, p.end), doc._.doc_date))
+                                                            evidence_for(doc, p.start, p.end), when))
             signed = re.search(r"签(?:订|署)", text)
             if signed:
                 local = [d for d in districts if sent.start <= d.start and d.end <= sent.start + signed.start()]
@@ -61,14 +67,26 @@ class RelationExtractor:
                                                     evidence_for(doc, sent.start, sent.end), when))
         return doc
 
-    def _meeting(self, doc: Doc, pos: int) -> str | None:
-        """The latest meeting named before ``pos`` in the same paragraph."""
-        para_start = doc.text.rfind("\n", 0, pos) + 1
-        found = None
-        for m in MEETING.finditer(doc.text, para_start, pos + 200):
-            if m.start() <= pos + 200:
-                found = m.group(1)
-        return found
+    def _date_near(self, doc: Doc, end: int) -> str | None:
+        """When a meeting named just before ``end`` took place: the last "1月3日" in its paragraph
+        up to there, resolved against the document date; else the document date."""
+        para_start = doc.text.rfind("\n", 0, end) + 1
+        mentions = DATE_MENTION.findall(doc.text, para_start, end)
+        resolved = resolve_relative_date(mentions[-1], doc._.doc_date) if mentions else None
+        return resolved or doc._.doc_date
+
+    def _meeting(self, doc: Doc, start: int, end: int) -> tuple[str, int] | None:
+        """The meeting a sentence reports: the latest one named up to its end, in its paragraph."""
+        para_start = doc.text.rfind("\n", 0, start) + 1
+        # the paragraph first; else the headline or lead a few paragraphs up
+        for window_start in (para_start, max(0, start - MEETING_LOOKBACK)):
+            named = [(m.start(), m.end(), m.group(1)) for m in MEETING.finditer(doc.text, window_start, end)]
+            named += [(m.start(), m.end(), m.group(1) + m.group(2))
+                      for m in CONVENED.finditer(doc.text, window_start, end)]
+            if named:
+                _, found_end, name = max(named)
+                return name, found_end
+        return None
 
 
 @Language.factory("policykg_relations")

@@ -3,13 +3,7 @@
 Every reader returns a :class:`SourceDocument` whose ``text`` is the "original" that the offset
 map of :func:`kg.normalize.normalize` points into. Anything that cannot be read cleanly raises
 :class:`IngestError` with a human-readable reason; nothing is ever silently decoded as mojibake.
-
->>> estimate_publication_date("新渝报讯（记者 刘星）1月3日上午，大足区召开会议。2023年工作要点")
-'2023-01-04'
->>> resolve_relative_date("12月30日", "2023-01-04")
-'2022-12-30'
->>> resolve_relative_date("今年3月", "2023-01-04")
-'2023-03'
+Dates (publication date, relative mentions) are worked out by :mod:`kg.dates`.
 """
 
 from __future__ import annotations
@@ -24,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.dates import estimate_publication_date, iso_date
 from kg.normalize import normalize
 
 __all__ = [
@@ -31,9 +26,7 @@ __all__ = [
     "IngestError",
     "SourceDocument",
     "discover",
-    "estimate_publication_date",
     "read_document",
-    "resolve_relative_date",
 ]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".text", ".html", ".htm", ".pdf", ".docx"})
@@ -286,201 +279,6 @@ def _text_title(text: str) -> str | None:
     return first
 
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9, "十": 10}
-_NUM = "[0-9０-９〇零一二两三四五六七八九十]"
-_FULL_RE = re.compile(
-    rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*[日号]"
-    r"|(?<![0-9])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![0-9])"
-)
-_MD_RE = re.compile(rf"(?<![0-9年])({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*[日号]")
-_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)\d{2})\s*年")
-_SENTENCE_START = "。！？；\n）)"
-_TARGET_BEFORE = ("到", "预计", "拟于", "拟", "计划", "力争", "将于", "争取", "至")
-_TARGET_AFTER = ("底前", "前", "完工", "建成", "竣工", "实现", "全面建成")
-
-
-def _cn_int(s: str) -> int | None:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    if any(c not in _CN_DIGITS for c in s):
-        return None
-    if "十" in s:  # 十, 十二, 二十, 二十三
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    return int("".join(str(_CN_DIGITS[c]) for c in s))  # 二〇二三
-
-
-def _mkdate(y: int | None, m: int | None, d: int | None) -> dt.date | None:
-    try:
-        return dt.date(y, m, d) if y and m and d else None
-    except ValueError:
-        return None
-
-
-def _full_dates(text: str) -> list[tuple[int, dt.date]]:
-    out = []
-    for m in _FULL_RE.finditer(text):
-        g = m.groups()
-        y, mo, d = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
-        date = _mkdate(_cn_int(y), _cn_int(mo), _cn_int(d))
-        if date and 1900 <= date.year <= 2100:
-            out.append((m.start(), date))
-    return out
-
-
-def _is_target(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 3):start]
-    return (before.endswith(_TARGET_BEFORE) and not before.endswith("截至")) or text[end:].startswith(
-        _TARGET_AFTER
-    )
-
-
-def estimate_publication_date(text: str) -> str | None:
-    """Best guess of a news text's publication date ("YYYY-MM-DD", "YYYY" or None).
-
-    1. a full date in the first 300 characters (a dateline) wins;
-    2. else the day after the latest *reported event*: a date opening a sentence ("1月3日上午，
-       …召开") — dailies report yesterday's events; month-day dates take the year mentioned most;
-    3. else the latest full date anywhere; else the latest month-day with the dominant year;
-    4. else the latest year mentioned outside target phrases ("到2025年", "2024年完工").
-
-    >>> estimate_publication_date("2023年1月4日 星期三\\n要闻")
-    '2023-01-04'
-    >>> estimate_publication_date("到2025年基本建成，2021年已完成目标。")
-    '2021'
-    >>> estimate_publication_date("没有日期。") is None
-    True
-    """
-    if not text:
-        return None
-    # line breaks inside a date ("2022年12月\\n30日") come from newspaper columns
-    flat = re.sub(r"[ \t\u3000\u00a0\r\n]+", lambda m: "\n" if "\n" in m.group() else "", text)
-    head = _full_dates(flat[:300])
-    if head:
-        return head[0][1].isoformat()
-    years = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(flat))
-    fulls = _full_dates(flat)
-    for _, d in fulls:
-        years[d.year] += 1
-    dominant = max(years, key=lambda y: (years[y], y)) if years else None
-
-    events: list[dt.date] = []
-    full_at = {pos: d for pos, d in fulls}
-    for pos, d in fulls:
-        if pos == 0 or flat[pos - 1] in _SENTENCE_START:
-            events.append(d)
-    for m in _MD_RE.finditer(flat):
-        pos = m.start()
-        if pos in full_at or (pos and flat[pos - 1] not in _SENTENCE_START):
-            continue
-        d = _mkdate(dominant, _cn_int(m.group(1)), _cn_int(m.group(2)))
-        if d:
-            events.append(d)
-    if events:
-        return (max(events) + dt.timedelta(days=1)).isoformat()
-    if fulls:
-        return max(d for _, d in fulls).isoformat()
-    if dominant:
-        mds = [_mkdate(dominant, _cn_int(m.group(1)), _cn_int(m.group(2))) for m in _MD_RE.finditer(flat)]
-        mds = [d for d in mds if d]
-        if mds:
-            return max(mds).isoformat()
-    past_years = [int(m.group(1)) for m in _YEAR_RE.finditer(flat) if not _is_target(flat, *m.span())]
-    return str(max(past_years)) if past_years else None
-
-
-_REL_DAYS = {"今天": 0, "今日": 0, "当天": 0, "当日": 0, "昨天": -1, "昨日": -1, "前天": -2,
-             "明天": 1, "明日": 1, "后天": 2}
-_REL_YEARS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
-_REL_MONTHS = {"本月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
-_MENTION_RE = re.compile(
-    rf"^(?:(?P<year>{_NUM}{{4}})年|(?P<relyear>今年|本年|去年|上年|前年|明年))?"
-    rf"(?:(?P<month>{_NUM}{{1,3}})月|(?P<relmonth>本月|这个月|上个?月|下个?月))?"
-    rf"(?:(?P<day>{_NUM}{{1,3}})[日号])?$"
-)
-
-
-def _parse_doc_date(doc_date: str | None) -> tuple[int | None, int | None, int | None]:
-    if not doc_date:
-        return None, None, None
-    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", doc_date)
-    if not m:
-        return None, None, None
-    return tuple(int(g) if g else None for g in m.groups())  # type: ignore[return-value]
-
-
-def resolve_relative_date(mention: str, doc_date: str | None) -> str | None:
-    """Resolve a date mention against the document date; None when it cannot be resolved.
-
-    >>> resolve_relative_date("1月3日", "2023-01-04")
-    '2023-01-03'
-    >>> resolve_relative_date("2020年5月", None)
-    '2020-05'
-    >>> resolve_relative_date("昨天", "2023-03-01")
-    '2023-02-28'
-    >>> resolve_relative_date("3日", "2023-01-04"), resolve_relative_date("5月", None)
-    ('2023-01-03', None)
-    """
-    mention = re.sub(r"\s+", "", mention or "").rstrip("上下午晚间凌晨")
-    dy, dm, dd = _parse_doc_date(doc_date)
-    if mention in _REL_DAYS:
-        base = _mkdate(dy, dm, dd)
-        return (base + dt.timedelta(days=_REL_DAYS[mention])).isoformat() if base else None
-    m = _MENTION_RE.match(mention)
-    if not m or not any(m.groupdict().values()):
-        return None
-    g = m.groupdict()
-    year = _cn_int(g["year"]) if g["year"] else None
-    month = _cn_int(g["month"]) if g["month"] else None
-    day = _cn_int(g["day"]) if g["day"] else None
-    if g["relyear"]:
-        if dy is None:
-            return None
-        year = dy + _REL_YEARS[g["relyear"]]
-    if g["relmonth"]:
-        if dy is None or dm is None:
-            return None
-        total = dy * 12 + (dm - 1) + _REL_MONTHS[g["relmonth"]]
-        year, month = total // 12, total % 12 + 1
-    if year is None:  # month/day only: anchor on the document date
-        if dy is None:
-            return None
-        year = dy
-        if month is None:  # "3日": this month, or last month if that day is still ahead
-            if dm is None or day is None:
-                return None
-            month = dm
-            if dd is not None and day > dd:
-                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        elif dm is not None and month > dm:  # a month after the issue month: last year
-            year -= 1
-    if month is None:
-        return f"{year:04d}" if day is None and 1000 <= year <= 9999 else None
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    d = _mkdate(year, month, day)
-    return d.isoformat() if d else None
-
-
-def _iso_from_any(value: str) -> str | None:
-    """ISO date from a meta value like "2023-01-04T08:00:00+08:00" or "2023年1月4日"."""
-    found = _full_dates(value)
-    if found:
-        return found[0][1].isoformat()
-    m = re.search(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)", value)  # 20230104
-    if m:
-        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if d:
-            return d.isoformat()
-    return None
-
-
-# --------------------------------------------------------------------------- HTML
-
 _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "template", "iframe")
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article main blockquote pre "
@@ -511,12 +309,12 @@ def _html(markup: str) -> tuple[str, str | None, str | None]:
         if key == "og:title" and not title:
             title = content
         elif key in _DATE_METAS and not date:
-            date = _iso_from_any(content)
+            date = iso_date(content)
     if not title and soup.title and soup.title.string:
         title = soup.title.string.strip() or None
     if not date:
         for t in soup.find_all("time"):
-            if t.get("datetime") and (date := _iso_from_any(str(t["datetime"]))):
+            if t.get("datetime") and (date := iso_date(str(t["datetime"]))):
                 break
     if not title:
         h1 = soup.find("h1")

@@ -9,14 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import (
-    SUPPORTED_SUFFIXES,
-    IngestError,
-    discover,
-    estimate_publication_date,
-    read_document,
-    resolve_relative_date,
-)
+from kg.dates import estimate_publication_date, resolve_relative_date
+from kg.ingest import SUPPORTED_SUFFIXES, IngestError, discover, read_document
 from kg.normalize import normalize
 
 SEEDS = Path(__file__).parent.parent / "seeds"
