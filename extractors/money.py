@@ -169,7 +169,8 @@ def find_amounts(text: str) -> list[MoneyMention]:
 
 # --- attachment -------------------------------------------------------------------------------
 
-_SENT_END = "。！？；!?;"
+# a sentence that opens by pointing back at a project or measure ("该项目", "项目位于…")
+ANAPHOR_RE = re.compile(r"^(?:该|此|这一?|上述)?(?:项目|工程|医院|院区|园区|计划|政策|基金|平台)")
 _LEAD_VERBS = re.compile(r"^(?:设立|安排|下达|投入|给予|发放|提供|争取|完成|实现|累计|共)")
 _TRAIL_WORDS = re.compile(r"(?:累计达到|累计达|累计|达到|达|为|约|共|近|超过|逾|突破|高达|合计|总计|)$")
 
@@ -261,16 +262,32 @@ class MoneyExtractor:
             inside = [s for s in spans if lo <= s.start and s.end <= hi]
             return max(inside, key=lambda s: (s.end, s.end - s.start), default=None)
 
-        found = nearest(primary, sent_start, mention.start) or nearest(secondary, sent_start, mention.start)
+        text = doc.text
+        found = nearest(primary, sent_start, mention.start)
         if found is not None:
             return found
-        # the sentence names no owner: its subject is in the sentences just before
+        opening = text[sent_start:mention.start].lstrip()
+        # "该项目总投资45亿元": the project is named in a sentence before
+        if ANAPHOR_RE.match(opening):
+            found = self._look_back(doc, sent_start, primary, nearest)
+            if found is not None:
+                return found
+        found = nearest(secondary, sent_start, mention.start)
+        if found is not None:
+            return found
+        # a sentence cut by a page break, or opening with "该区": its subject is in the text before
+        continued = text[:sent_start].rstrip()[-1:] not in tuple("。！？；!?;")
+        if continued or opening.startswith(("该", "此", "其")):
+            return self._look_back(doc, sent_start, primary + secondary, nearest)
+        return None
+
+    def _look_back(self, doc: Doc, sent_start: int, owners: list[Owner], nearest) -> Owner | None:
         lo = sent_start
         for _ in range(self.lookback_sentences):
             if lo <= 0:
                 break
             lo, _ = sentence_bounds(doc, lo - 1)
-            found = nearest(primary + secondary, lo, sent_start)
+            found = nearest(owners, lo, sent_start)
             if found is not None:
                 return found
         return None

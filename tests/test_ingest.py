@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import random
 import re
 from pathlib import Path
 
 import pytest
+from document_files import write_docx, write_html, write_pdf
 
 from kg.dates import estimate_publication_date, resolve_relative_date
 from kg.ingest import SUPPORTED_SUFFIXES, IngestError, discover, read_document
@@ -97,17 +97,7 @@ def test_utf8_with_a_few_stray_bytes(tmp_path, seed000):
 
 
 def test_html_wrapped_seed(tmp_path, seed000):
-    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in _paragraphs(seed000))
-    page = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>重庆日报 要闻</title>"
-        "<meta property='article:published_time' content='2023-01-04T07:30:00+08:00'>"
-        "<script>var x = '不应出现的脚本文字';</script><style>p{color:red}</style></head>"
-        "<body><nav>首页 导航菜单</nav><article>"
-        f"<script>document.write('脚本')</script>{body}</article>"
-        "<footer>版权所有 重庆日报</footer></body></html>"
-    )
-    path = tmp_path / "page.html"
-    path.write_text(page, encoding="utf-8")
+    path = write_html(tmp_path / "page.html", seed000)
     doc = read_document(path)
     assert doc.format == "html" and doc.title == "重庆日报 要闻" and doc.date == "2023-01-04"
     assert "脚本" not in doc.text and "导航" not in doc.text and "版权" not in doc.text
@@ -139,25 +129,7 @@ def test_deeply_nested_html_does_not_recurse(tmp_path):
 
 
 def test_pdf_with_cjk_text_layer(tmp_path, seed000):
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    path = tmp_path / "seed.pdf"
-    c = canvas.Canvas(str(path))
-    c.setTitle("新渝报 第2版")
-    y = 800
-    for line in seed000.split("\n"):
-        if not line.strip():
-            continue
-        c.setFont("STSong-Light", 10)
-        c.drawString(40, y, line.strip())
-        y -= 14
-        if y < 40:
-            c.showPage()
-            y = 800
-    c.save()
+    path = write_pdf(tmp_path / "seed.pdf", seed000)
     doc = read_document(path)
     assert doc.format == "pdf" and doc.encoding is None and doc.title == "新渝报 第2版"
     assert _squash(normalize(doc.text).text) == _squash(normalize(seed000).text)
@@ -182,14 +154,11 @@ def test_pdf_without_text_layer_and_broken_pdf(tmp_path):
 def test_docx_with_paragraphs_and_table(tmp_path, seed000):
     import docx
 
-    document = docx.Document()
-    document.core_properties.title = "重庆日报 第3版"
-    for para in _paragraphs(seed000):
-        document.add_paragraph(para)  # python-docx turns "\n" into line breaks
+    path = write_docx(tmp_path / "seed.docx", seed000)
+    document = docx.Document(str(path))
     table = document.add_table(rows=1, cols=2)
     table.cell(0, 0).text = "项目名称"
     table.cell(0, 1).text = "总投资45亿元"
-    path = tmp_path / "seed.docx"
     document.save(str(path))
     doc = read_document(path)
     assert doc.format == "docx" and doc.title == "重庆日报 第3版"
