@@ -22,10 +22,6 @@ def _seed(prefix: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip("\n") for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
 def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
