@@ -183,7 +183,8 @@ def _purpose(text: str, mention: MoneyMention, attached_end: int) -> str | None:
     clause_start = max(max(text.rfind(c, 0, mention.start) for c in "，。；！？,;\n、（(") + 1, attached_end)
     before = text[clause_start:mention.start]
     before = _TRAIL_WORDS.sub("", before)
-    before = _LEAD_VERBS.sub("", before)
+    before = _LEAD_VERBS.sub("", ANAPHOR_RE.sub(lambda m: "" if m.group().startswith(("该", "此", "这", "上述"))
+                                                 else m.group(), before))
     before = before.strip(" ：:，,")
     return before if 2 <= len(before) <= 20 else None
 

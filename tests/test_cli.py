@@ -196,3 +196,12 @@ def test_usage_errors_exit_2():
     done = run_cli("export", "--format", "rdfxml")
     assert done.returncode == 2 and "invalid choice" in done.stderr
     assert run_cli().returncode == 2
+
+
+def test_two_fresh_builds_give_byte_identical_nquads(seed_build, tmp_path):
+    again = run_cli("build", seed_build.seeds, "--store", tmp_path / "again", "--no-progress")
+    assert again.returncode == 0, again.stderr
+    first = run_cli("export", "--store", seed_build.store, "--format", "nq")
+    second = run_cli("export", "--store", tmp_path / "again", "--format", "nq")
+    assert first.stdout.count("\n") > 1000
+    assert first.stdout.encode() == second.stdout.encode()
