@@ -6,10 +6,10 @@ Three rules, in order of trust (a later rule never takes text an earlier one alr
    ending (协议 → Agreement, 规划/纲要 → Plan, …). A draft marker such as （送审稿） is dropped from the
    name and kept as an alias; "（以下简称《措施》）" makes later 《措施》 mentions refer back to the title.
    A generic title (《总体方案》, 《2023年工作要点》) only refers back to an earlier title it ends.
-2. **Quoted names** ``“…”``: a quote followed by a measure ending ("“三乡”工程"), a list of quotes
+2. **Quoted names** ``“…”``: a quote followed by a measure ending ("“三进”工程"), a list of quotes
    followed by a count ("“A”“B”三项五年行动计划"), or a quote that is the object of an implementing
-   verb ("深入推进“全民反诈”和…").
-3. **Unquoted names** ending in a measure suffix ("实施重庆英才计划"): the name starts after the last
+   verb ("深入推进“全民禁毒”和…").
+3. **Unquoted names** ending in a measure suffix ("实施巴山英才计划"): the name starts after the last
    implementing verb or punctuation before it, and must keep at least four characters before the
    suffix ("启动支持计划" is not cut at 启动).
 
@@ -17,8 +17,8 @@ Lexicons: ``measure_suffixes.tsv``, ``measure_triggers.txt``, ``measure_generic_
 ``measure_title_rejects.txt``, ``measure_version_suffixes.txt``, ``measure_count_tails.txt``.
 
 >>> from extractors.measures import find_measures
->>> [(m.name, m.kind) for m in find_measures("市人力社保局印发《关于做好稳就业工作的通知》，实施重庆英才计划。")]
-[('关于做好稳就业工作的通知', 'PolicyDocument'), ('重庆英才计划', 'Program')]
+>>> [(m.name, m.kind) for m in find_measures("市人力社保局印发《关于做好稳就业工作的通知》，实施巴山英才计划。")]
+[('关于做好稳就业工作的通知', 'PolicyDocument'), ('巴山英才计划', 'Program')]
 """
 
 from __future__ import annotations
@@ -53,10 +53,10 @@ SCOPE_PREFIXES = ("全市", "全区", "全县", "全省", "全国", "我市", "�
 # a name may stop before these (the next word begins); anything else glued on means a longer word
 RIGHT_OK_CHARS = set("和与及等的中后里并、")
 RIGHT_OK_WORDS = ("巩固", "落地", "取得", "成效", "经验", "入选", "实施", "以及", "工作", "管理制度")
-# what may follow an object quote that is a measure ("开展“百万英才兴重庆”系列引才活动")
+# what may follow an object quote that is a measure ("开展“百万人才兴某市”系列引才活动")
 QUOTE_RIGHT_WORDS = ("和", "与", "及", "以及", "等", "系列")
 # quoted counts are slogans ("两个确立", "三个必须", "一项改革"), not measures
-# nouns that end a list item before 和 ("…创新中心和绿色工程研究中心")
+# nouns that end a list item before 和 ("…创新中心和某某研究中心")
 LIST_ENDINGS = ("中心", "基地", "平台", "园", "区", "城")
 PREDICATIVE_WORDS = ("作为", "称为", "誉为", "成为", "是", "叫")
 # endings too common after a quoted word to make a name on their own ("“用才”机制")
@@ -115,9 +115,9 @@ def _counted_regex() -> re.Pattern[str]:
 def classify_measure(name: str, default: str = "Program") -> str:
     """The measure class of ``name`` from its ending (see ``measure_suffixes.tsv``).
 
-    >>> classify_measure("遂潼人才一体化发展合作协议"), classify_measure("重点项目清单")
+    >>> classify_measure("甲乙两地人才合作协议"), classify_measure("重点项目清单")
     ('Agreement', 'ProjectList')
-    >>> classify_measure("“零跑腿”事项清单"), classify_measure("重庆市安全生产条例")
+    >>> classify_measure("“一次办”事项清单"), classify_measure("某某市物业管理条例")
     ('ProjectList', 'PolicyDocument')
     """
     bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
@@ -149,7 +149,7 @@ def _reduce(name: str) -> str:
 def is_generic_name(name: str) -> bool:
     """Whether ``name`` is only a genre word ("实施方案", "2023年工作要点", "六大工程", "19条措施").
 
-    >>> is_generic_name("2023年工作要点"), is_generic_name("六大工程"), is_generic_name("鸿雁计划")
+    >>> is_generic_name("2023年工作要点"), is_generic_name("六大工程"), is_generic_name("青苗计划")
     (True, True, False)
     """
     core = _reduce(name)
@@ -199,7 +199,7 @@ def name_start(text: str, core_end: int, min_core: int, max_core: int, clause_ma
     The start is just after the last trigger that leaves ``min_core`` characters, else just after
     the clause break, if that is at most ``clause_max`` characters back; None when neither.
 
-    >>> text = "组织开展大学生创业启航计划"
+    >>> text = "组织开展青年创业启航计划"
     >>> name_start(text, text.index("计划"), 4, 20, 14)
     (4, True)
     """
@@ -249,7 +249,7 @@ def _split_version(title: str) -> tuple[str, bool]:
 def _is_instrument_title(title: str) -> bool:
     """Whether a 《》 title names a policy instrument, judged by its ending.
 
-    >>> _is_instrument_title("重庆市安全生产条例"), _is_instrument_title("某某政策三十条（试行）")
+    >>> _is_instrument_title("某某市物业管理条例"), _is_instrument_title("某某政策三十条（试行）")
     (True, True)
     >>> _is_instrument_title("人民日报"), _is_instrument_title("富春山居图")
     (False, False)
@@ -261,7 +261,10 @@ def _is_instrument_title(title: str) -> bool:
 
 def _titles(text: str, abbreviations: dict[str, str]) -> list[MeasureMention]:
     out: list[MeasureMention] = []
+    note_end = -1
     for m in re.finditer(r"《([^《》\n]{2,80})》", text):
+        if m.start() < note_end:
+            continue  # the short form inside "（以下简称《措施》）" is not a mention of its own
         title = re.sub(r"\s+", "", m.group(1))
         base, is_draft = _split_version(title)
         if base not in abbreviations and not _is_instrument_title(base):
@@ -283,6 +286,7 @@ def _titles(text: str, abbreviations: dict[str, str]) -> list[MeasureMention]:
                                  aliases, rule="title")
         abbr = ABBREVIATION_RE.match(text, m.end())
         if abbr:
+            note_end = abbr.end()
             short = abbr.group(1)
             abbreviations[short] = base
             if not is_generic_name(short):
@@ -429,7 +433,7 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
             continue
         name, aliases = _strip_scope(name)
         out.append(MeasureMention(start, end, name, classify_measure(name), aliases, rule="bare"))
-        # "大学生创业启航计划、加速计划": a shortened list item shares the head of the one before
+        # "青年创业启航计划、加速计划": a shortened list item shares the head of the one before
         share = re.match(rf"、([{CJK}]{{2}})({re.escape(m.group())})(?=[、，。；等和,;])", text[end:])
         if share and len(core) > 2:
             short = share.group(1) + share.group(2)
@@ -443,8 +447,8 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
 def find_measures(text: str) -> list[MeasureMention]:
     """Every measure mention in ``text``, in text order.
 
-    >>> [m.name for m in find_measures("对入选“鸿雁计划”的人才给予奖励，深入开展扫黑除恶专项斗争。")]
-    ['鸿雁计划', '扫黑除恶专项斗争']
+    >>> [m.name for m in find_measures("对入选“青苗计划”的人才给予奖励，深入开展禁毒专项斗争。")]
+    ['青苗计划', '禁毒专项斗争']
     >>> ms = find_measures("审议通过了《某某2023年工作要点（送审稿）》。")
     >>> ms[0].name, ms[0].aliases
     ('某某2023年工作要点', ('某某2023年工作要点（送审稿）',))
@@ -460,7 +464,7 @@ def find_measures(text: str) -> list[MeasureMention]:
     quoted = _quoted(text, taken, abbreviations)
     mentions += quoted
     taken += [(m.start, m.end) for m in quoted]
-    # quotes that were not measures still bound names ("“渝创渝新”品牌" is not "品牌")
+    # quotes that were not measures still bound names ("“某某创新”品牌" is not "品牌")
     quote_spans = [(m.start(), m.end()) for m in QUOTE_RE.finditer(text)]
     mentions += _bare(text, taken + quote_spans)
     return sorted(mentions, key=lambda m: (m.start, -m.end))

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
 from extractors.context import local_district, organ_names
-from extractors.lexicons import read_entries, read_table
+from extractors.lexicons import admin_divisions, read_entries, read_table
 from kg.facts import PUBLIC_ORG_KINDS, Person, Post
 
 __all__ = ["PersonRecognizer", "Role"]
@@ -35,14 +35,18 @@ CLAUSE_END = set("，。；：！？,.;:!?\n（）()“”《》")
 # characters that (almost) never occur in a given name: function words, numerals, organ words
 NON_NAME = set("的了是在和与等为及对说表指主参出会介到向从被把将就都也还又并而但或于以之其这那该"
                "各每有无不没要能可应已所着过们个二三四五六七八九十百千万亿年月日时区市县省局委部"
-               "书记员组长党府院站办处科镇乡村街社报讯摄")
+               "书记员组党府院站办处科镇乡村街社报讯摄")
 SPEECH_VERBS = ("强调", "指出", "表示", "介绍", "主持", "要求", "认为", "提出", "说", "称", "谈到", "坦言")
 AFTER_NAME = ("同志", "等", "主持", "出席", "参加", "介绍", "表示", "强调", "指出", "说", "调研",
               "会见", "担任", "一行", "带队", "讲话", "作", "在", "到", "率", "摄", "对", "向", "是",
               "为", "认为", "坦言", "谈到", "称", "主攻", "加入", "毕业", "来自", "先后", "也")
 STRONG_SURNAMES = 140
 AFFILIATIONS = frozenset({"university", "academy", "institution", "hospital", "enterprise"})
-PUBLIC_ORG_ENDINGS = ("人民政府", "委", "局", "人大常委会", "政协")  # organs named only as written
+# organs named only as written; development-zone committees hold public office too
+PUBLIC_ORG_ENDINGS = ("人民政府", "委", "局", "人大常委会", "政协", "管委会", "党工委", "新区", "高新区", "开发区")
+# a bare organ word in a chain takes the head of the organization named before it:
+# "绵阳高新区党工委书记、管委会主任" → 绵阳高新区管委会
+BARE_ORGANS = ("管委会", "党工委", "党委", "党组", "委员会", "领导小组", "办公室")
 SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in
 
 
@@ -111,11 +115,20 @@ class PersonRecognizer:
         text = doc.text
         names: dict[int, int] = {}  # start -> end
         chains: list[tuple[int, int]] = []  # (name start, chain end == name start)
+        shared: list[tuple[int, int, int, int]] = []  # (title start, title end, name start, name end)
         for m in self.role_re.finditer(text):
             e = self.name_at(doc, m.end())
             if e is not None and not self._role_continues(text, m.end()):
                 names.setdefault(m.end(), e)
                 chains.append((m.end(), e))
+                # "副市长刘雨、张德新": the names listed after the first share its title
+                while text[e:e + 1] == "、":
+                    nxt = self.name_at(doc, e + 1, strong=True)
+                    if nxt is None or self.role_re.match(text, e + 1):
+                        break
+                    names.setdefault(e + 1, nxt)
+                    shared.append((m.start(), m.end(), e + 1, nxt))
+                    e = nxt
         for m in self.role_re.finditer(text):  # name before title: 胡衡华市长
             if self._role_continues(text, m.end()):
                 continue
@@ -162,7 +175,7 @@ class PersonRecognizer:
                 pos += len(item) + 1
             if len(spans) == len(items):
                 names.update(spans)
-        self._emit(doc, names, chains)
+        self._emit(doc, names, chains, shared)
         return doc
 
     def _name_line(self, doc: Doc, start: int, line: str, names: dict[int, int]) -> None:
@@ -193,13 +206,22 @@ class PersonRecognizer:
             pos = e + (1 if text[e:e + 1] in " 、" else 0)
 
     # -- facts ----------------------------------------------------------------------------------
-    def _emit(self, doc: Doc, names: dict[int, int], chains: list[tuple[int, int]]) -> None:
+    def _emit(self, doc: Doc, names: dict[int, int], chains: list[tuple[int, int]],
+              shared: list[tuple[int, int, int, int]]) -> None:
         facts = facts_of(doc)
         text = doc.text
         posts_by_name: dict[str, list[Post]] = {}
+        last_post: dict[int, Post] = {}
         for start, end in chains:
             for post in self._posts(doc, start, end):
                 posts_by_name.setdefault(post.person, []).append(post)
+                last_post[start] = post
+        for title_start, title_end, start, end in shared:
+            first = next((p for s, p in last_post.items() if s == title_end), None)
+            if first is not None:
+                name = text[start:end]
+                posts_by_name.setdefault(name, []).append(
+                    Post(name, first.role, first.org, first.as_written, evidence_for(doc, title_start, end)))
         for start, end in sorted(names.items()):
             name = text[start:end]
             m = self.role_re.match(text, end)
@@ -250,8 +272,14 @@ class PersonRecognizer:
                 continue
             role_start = item_end - len(role.title)
             org = self._org_before(doc, item_start, role_start)
-            if text[item_start:role_start] in SELF_REFERENCES:
+            prefix = text[item_start:role_start]
+            district = self._district_exactly(doc, item_start, role_start)
+            if prefix in SELF_REFERENCES:
                 org = None
+            elif org is None and district is not None and role.implied:
+                org = self._implied_org(doc, role, role_start, None, division=district)  # 涪城区区长
+            elif org is None and prefix in BARE_ORGANS and previous_org:
+                org = _head(previous_org) + prefix  # 管委会主任 after 绵阳高新区党工委书记
             elif org is None and role_start > item_start:
                 # text before the title that no recognizer named: keep it as written
                 org = text[item_start:role_start] if role_start - item_start >= 2 else None
@@ -282,20 +310,39 @@ class PersonRecognizer:
                     best = span._.key
         return best
 
-    def _implied_org(self, doc: Doc, role: Role, pos: int, previous_org: str | None) -> str | None:
+    def _district_exactly(self, doc: Doc, start: int, end: int):
+        """The most specific division when [start, end) is nothing but district mentions
+        ("锦江区", "成都市锦江区"), else None."""
+        pos, last = start, None
+        for span in sorted(doc.spans.get("districts", []), key=lambda s: s.start):
+            if span.start == pos and span.end <= end:
+                pos, last = span.end, span
+        return admin_divisions()[last._.key] if last is not None and pos == end else None
+
+    def _implied_org(self, doc: Doc, role: Role, pos: int, previous_org: str | None,
+                     division=None) -> str | None:
         if role.implied == "central_committee":
             return "中共中央"
         if role.implied in ("government", "party_committee", "congress", "cppcc"):
             organ = {"party_committee": "party"}.get(role.implied, role.implied)
             if organ == "party" and previous_org and previous_org.endswith("委"):
                 return previous_org
-            level = next((c for c in "省市区县" if c in role.title), None) or _level_of(previous_org) or "市"
-            division = local_district(doc, pos, level)
+            if division is None:
+                level = next((c for c in "省市区县" if c in role.title), None) or _level_of(previous_org) or "市"
+                division = local_district(doc, pos, level)
             return organ_names(division, organ)[0] if division else None
         if role.family == "media":
             media = [s for s in doc.spans.get("orgs", []) if s._.kind == "media" and s.start < pos]
             return media[-1]._.key if media else previous_org
         return previous_org
+
+
+def _head(org: str) -> str:
+    """An organization's name without its organ word: "绵阳高新区党工委" → "绵阳高新区"."""
+    for organ in BARE_ORGANS:
+        if org.endswith(organ) and len(org) > len(organ):
+            return org[: -len(organ)]
+    return org
 
 
 def _level_of(org: str | None) -> str | None:

@@ -4,11 +4,11 @@ A project name ends in a site suffix (医院, 院区, 产业园, 公园, 高铁 
 starts after a construction verb (推进, 打造, 共建 …) or a clause break. It counts only when its
 sentence says the site is being built or funded (建设, 开工, 总投资 …, ``project_cues.txt``); vague
 suffixes such as 中心 or 平台 also need the construction verb right before the name. A parenthesis
-glued to the name ("长江国家文化公园(重庆段)") is part of it; "A熊猫谷和玫瑰谷" shares A's head.
+glued to the name ("某某国家文化公园(甲段)") is part of it; "A熊猫谷和玫瑰谷" shares A's head.
 
 >>> from extractors.projects import find_projects
->>> [p.name for p in find_projects("加快推进成渝中线高铁、大安粮药示范园区等合作共建项目。")]
-['成渝中线高铁', '大安粮药示范园区']
+>>> [p.name for p in find_projects("加快推进甲乙中线高铁、某某粮药示范园区等合作共建项目。")]
+['甲乙中线高铁', '某某粮药示范园区']
 """
 
 from __future__ import annotations
@@ -116,8 +116,8 @@ def _has_cue(text: str, start: int, end: int) -> bool:
 def find_projects(text: str) -> list[ProjectMention]:
     """Every named project mention in ``text``, in text order.
 
-    >>> [p.name for p in find_projects("新建院区（北碚区中医院蔡家院区）计划投资约13亿元。")]
-    ['北碚区中医院蔡家院区']
+    >>> [p.name for p in find_projects("新建院区（某区中医院东城院区）计划投资约13亿元。")]
+    ['某区中医院东城院区']
     >>> find_projects("北碚区中医院是一家医院。")
     []
     """
@@ -158,12 +158,12 @@ def find_projects(text: str) -> list[ProjectMention]:
         aliases: tuple[str, ...] = ()
         if paren:
             aliases = (text[start:end],)
-        # "X医院暨国家区域医疗中心项目": the longer form names the same project
+        # "X医院暨区域医疗中心项目": the longer form names the same project
         joint = re.match(rf"暨[{CJK}]{{2,20}}?项目", text[name_end:])
         if joint:
             aliases = (*aliases, name + joint.group())
         out.append(ProjectMention(start, name_end, name, aliases))
-        # "绵竹熊猫谷和玫瑰谷": the second item shares the first one's head
+        # "某某熊猫谷和玫瑰谷": the second item shares the first one's head
         share = re.match(rf"[和、与及]([{CJK}]{{1,4}}{re.escape(m.group())})(?![{CJK}])", text[name_end:])
         if share and not paren:
             short = share.group(1)

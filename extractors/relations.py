@@ -22,7 +22,7 @@ __all__ = ["RelationExtractor"]
 
 MEETING = re.compile(r"(?:^|(?<=[，。；：、\n])|(?<=召开)|(?<=举行)|(?<=日))"
                      r"((?:(?!召开|举行|参加|出席|主持)[\u4e00-\u9fff0-9（）]){4,40}?"
-                     r"(?:会议|座谈会|推进会|联席会|工作会|大会|常务会))")
+                     r"(?:会议|座谈会|推进会|联席会议?|工作会议?|大会|常务会议?))")
 DATE_MENTION = re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日")
 # "X召开（第N次）会议": the meeting is named after whoever convened it
 CONVENED = re.compile(r"(?:^|(?<=[，。；：、\n]))((?:(?!召开|举行)[\u4e00-\u9fff（）]){4,40}?)召开了?"

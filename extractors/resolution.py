@@ -68,6 +68,8 @@ def resolve_document(doc: Doc) -> Doc:
     facts.measures = merge_by_key(facts.measures, lambda m: m.name, _merge_entity)
     facts.projects = merge_by_key(facts.projects, lambda p: p.name, _merge_entity)
     facts.posts = merge_by_key(facts.posts, lambda p: (p.person, p.role, p.org), lambda a, b: a)
+    facts.relations = merge_by_key(facts.relations, lambda r: (r.subject, r.predicate, r.object, r.date),
+                                   lambda a, b: a)
     return doc
 
 

@@ -92,7 +92,8 @@ def estimate_publication_date(text: str) -> str | None:
     head = _full_dates(flat[:300])
     if head:
         return head[0][1].isoformat()
-    years = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(flat))
+    # a target year ("预计2024年达产", "到2025年") says nothing about when the text was written
+    years = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(flat) if not _is_target(flat, *m.span()))
     fulls = _full_dates(flat)
     for _, d in fulls:
         years[d.year] += 1

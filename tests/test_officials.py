@@ -94,3 +94,24 @@ def test_central_organs_and_academicians(facts_of_text):
 def test_same_person_mentioned_twice_is_one_fact(facts_of_text):
     facts = facts_of_text("市委书记高峰主持会议。高峰强调，要抓好落实。")
     assert [p.name for p in facts.persons].count("高峰") == 1
+
+
+def test_names_listed_after_a_title_share_it(facts_of_text):
+    facts = facts_of_text("德阳市召开会议，副市长刘雨、张德新出席会议。")
+    assert {("刘雨", "副市长", "德阳市人民政府"), ("张德新", "副市长", "德阳市人民政府")} <= posts(facts)
+
+
+def test_a_district_written_before_a_title_implies_its_organ(facts_of_text):
+    facts = facts_of_text("成都市锦江区区长王军参加活动。")
+    assert ("王军", "区长", "锦江区人民政府") in posts(facts)
+
+
+def test_a_bare_organ_word_takes_the_head_of_the_previous_organization(facts_of_text):
+    facts = facts_of_text("德阳高新区党工委书记、管委会主任唐燕介绍情况。")
+    assert ("唐燕", "主任", "德阳高新区管委会") in posts(facts)
+    assert next(p for p in facts.persons if p.name == "唐燕").is_official
+
+
+def test_given_names_with_common_title_characters(facts_of_text):
+    facts = facts_of_text("市委常委、常务副市长李长建出席。")
+    assert "李长建" in {p.name for p in facts.persons}

@@ -1,0 +1,143 @@
+"""Money amounts: values in yuan, qualifiers, per-unit rates, and what each amount belongs to."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import extractors.measures
+import extractors.money
+import extractors.projects
+import extractors.sentences  # noqa: F401  (registers the factories used below)
+from extractors.annotations import add_span, facts_of, register_extensions
+from extractors.money import find_amounts, parse_amount, parse_chinese_number
+from extractors.tokenizer import CharTokenizer
+
+register_extensions()
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = CharTokenizer(nlp.vocab, list)
+    for name in ("policykg_sentences", "policykg_measures", "policykg_projects", "policykg_money"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def funding(nlp, text: str, districts: dict[str, str] | None = None):
+    """Run the pipeline; ``districts`` marks surface → adcode spans as the districts component would."""
+    doc = nlp.make_doc(text)
+    doc.spans["districts"] = []
+    for surface, code in (districts or {}).items():
+        start = text.find(surface)
+        while start >= 0:
+            add_span(doc, "districts", start, start + len(surface), "DISTRICT", key=code)
+            start = text.find(surface, start + 1)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return facts_of(doc).funding
+
+
+@pytest.mark.parametrize(("number", "unit", "value"), [
+    ("200", "万", 2_000_000),
+    ("805.9", "亿", 80_590_000_000),
+    ("1,200", "", 1200),
+    ("12,345.5", "万", 123_455_000),
+    ("3.5", "万亿", 3_500_000_000_000),
+    ("二十", "亿", 2_000_000_000),
+    ("一千二百", "万", 12_000_000),
+    ("两", "千万", 20_000_000),
+    ("", "", None),
+])
+def test_parse_amount(number, unit, value):
+    result = parse_amount(number, unit) if number else None
+    assert result == (None if value is None else pytest.approx(value))
+
+
+def test_chinese_numerals():
+    assert parse_chinese_number("三亿五千万") == 350_000_000
+    assert parse_chinese_number("十五") == 15
+    assert parse_chinese_number("一百零八") == 108
+    assert parse_chinese_number("abc") is None
+
+
+@pytest.mark.parametrize(("text", "qualifier", "written"), [
+    ("给予最高200万元的奖励", "max", "最高200万元"),
+    ("补助不超过50万元", "max", "不超过50万元"),
+    ("总投资3000亿元以上", "min", "3000亿元以上"),
+    ("营收超过1300亿元", "min", "超过1300亿元"),
+    ("合同额约805.9亿元", "approx", "约805.9亿元"),
+    ("投资逾十亿元", "approx", "逾十亿元"),
+    ("投资近5亿元", "approx", "近5亿元"),
+    ("产值100亿元左右", "approx", "100亿元左右"),
+    ("总投资20亿元", "exact", "20亿元"),
+])
+def test_qualifiers(text, qualifier, written):
+    [amount] = find_amounts(text)
+    assert amount.qualifier == qualifier
+    assert text[amount.start:amount.end] == written
+
+
+def test_range_is_one_amount_with_the_upper_bound():
+    [amount] = find_amounts("给予5000万元至1亿元支持")
+    assert amount.value == pytest.approx(1e8)
+    assert amount.qualifier == "max"
+
+
+@pytest.mark.parametrize("text", [
+    "新增产能3万吨，吸纳就业2万人，占地130亩",
+    "按照入选人才年薪的5%给予经费补助",
+    "推动传统文化和科技元素融入设计",
+    "坚持多元共治，推进一元化管理",
+])
+def test_non_money_is_ignored(text):
+    assert find_amounts(text) == []
+
+
+def test_per_unit_amounts():
+    amounts = find_amounts("每人每月补贴500元；每家企业最高10万元；总额2000万元")
+    assert [(a.value, a.per_unit) for a in amounts] == [(500, True), (100_000, True), (20_000_000, False)]
+
+
+def test_attached_to_quoted_program_across_clauses(nlp):
+    [amount] = funding(nlp, "对入选“青苗计划”的人才，给予最高200万元的人才奖励。")
+    assert amount.attached_to.kind == "measure"
+    assert amount.attached_to.key == "青苗计划"
+    assert amount.purpose == "人才奖励"
+    assert amount.qualifier == "max"
+
+
+def test_attached_to_project_named_before(nlp):
+    text = "副区长介绍，新建院区（某某区中医院东城院区）位于某某区，用地130亩，计划投资约13亿元。"
+    [amount] = funding(nlp, text, {"某某区": "500109"})
+    assert amount.attached_to.kind == "project"
+    assert amount.attached_to.key == "某某区中医院东城院区"  # not the district between them
+    assert amount.purpose == "计划投资"
+
+
+def test_anaphor_refers_to_the_project_of_the_sentence_before(nlp):
+    text = "1月10日，某某大学附属医院重庆医院正式开工。该项目总投资45亿元，一期占地210亩。"
+    [amount] = funding(nlp, text, {"重庆": "500000"})
+    assert amount.attached_to.key == "某某大学附属医院重庆医院"
+
+
+def test_district_subject(nlp):
+    text = "永川区突出引育并重，签约引进项目184个，合同额约805.9亿元。"
+    [amount] = funding(nlp, text, {"永川区": "500118"})
+    assert amount.attached_to.kind == "district"
+    assert amount.attached_to.key == "500118"
+
+
+def test_document_district_is_the_fallback(nlp):
+    text = "重庆坚持生态优先。重庆推进绿色发展。环保产业营收超过1300亿元。"
+    [amount] = funding(nlp, text, {"重庆": "500000"})
+    assert amount.attached_to.key == "500000"
+    assert amount.qualifier == "min"
+
+
+def test_spans_carry_the_value(nlp):
+    doc = nlp("项目总投资二十亿元。")
+    [span] = doc.spans["money"]
+    assert span._.value == pytest.approx(2e9)
+    assert span.text == "二十亿元"
