@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.context import everyday_name
 from extractors.lexicons import Division, admin_divisions, read_entries
 from kg.facts import District
 
@@ -27,7 +28,7 @@ def district_candidates() -> tuple[dict[str, tuple[Division, ...]], re.Pattern[s
     """Surface form → divisions it may name, and one regex matching any surface (longest first)."""
     forms: dict[str, list[Division]] = {}
     for division in admin_divisions().values():
-        for surface in {division.name, division.short}:
+        for surface in {division.name, division.short, everyday_name(division)}:
             if len(surface) >= 2:
                 forms.setdefault(surface, []).append(division)
     pattern = re.compile("|".join(re.escape(s) for s in sorted(forms, key=len, reverse=True)))
@@ -81,9 +82,9 @@ class DistrictRecognizer:
     def _resolve(self, doc: Doc, start: int, end: int, candidates: tuple[Division, ...],
                  regions: list[str]) -> Division | None:
         surface = doc.text[start:end]
-        is_full = any(surface == d.name for d in candidates)
+        is_full = any(surface in (d.name, everyday_name(d)) for d in candidates)
         if is_full:
-            candidates = tuple(d for d in candidates if d.name == surface)
+            candidates = tuple(d for d in candidates if surface in (d.name, everyday_name(d)))
             # a full name must start a word ("沿海城市" holds no 海城市); a two-character one
             # must also end one ("和县级" holds no 和县)
             if not is_word_boundary(doc, start) or (len(surface) <= 2 and not is_word_boundary(doc, end)):

@@ -31,6 +31,8 @@ ORGANS = (("人大常委会", "congress"), ("人民政府", "government"), ("政
 CJK = r"\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
 MAX_NAME = 24
+# two to eight plain characters and 厅/局: 文化和旅游厅, 广播电视局 (no function words inside)
+UNLISTED_DEPARTMENT = re.compile(r"(?:(?![的是在了与及或等将对为])[\u4e00-\u9fff]){2,8}?[厅局]")
 COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万几多]+[个家所名批项类位支座级]")  # "8个产业联盟"
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j", "eng"})
 ORDINAL = re.compile(r"第[一二三四五六七八九十]+")  # "第一附属医院": an ordinal inside a name
@@ -54,8 +56,9 @@ class OrganizationRecognizer:
 
     def __init__(self, suffixes: dict[str, str], departments: dict[str, str],
                  central: dict[str, tuple[str, tuple[str, ...]]], stopwords: frozenset[str],
-                 openers: frozenset[str]) -> None:
+                 openers: frozenset[str], not_departments: tuple[str, ...]) -> None:
         self.openers = openers
+        self.not_departments = not_departments
         self.suffixes = suffixes
         self.departments = departments
         self.central = central
@@ -92,7 +95,7 @@ class OrganizationRecognizer:
                 end += 1  # short form followed by its level: 大足 + 区委
             anchors.append((span.start, end, division.adcode, level))
         covered = {i for a in anchors for i in range(a[0], a[1])}
-        for m in re.finditer(r"[省市区县]", text):
+        for m in re.finditer(r"[省市州区县]", text):
             i = m.start()
             if i not in covered and is_word_boundary(doc, i):
                 anchors.append((i, i + 1, None, m.group()))
@@ -105,12 +108,12 @@ class OrganizationRecognizer:
                 continue
             if start >= 2 and text[start - 2:start] == "中共":
                 start -= 2
-            dept = self.dept_re.match(rest)
+            dept = self.dept_re.match(rest) or self._unlisted_department(doc, end)
             organ = self.organ_re.match(rest)
             if dept and (not organ or len(dept.group()) > len(organ.group())):
                 short = dept.group()
-                party_dept = short.startswith("委")
-                full = self.departments[short[1:] if party_dept else short]
+                party_dept = short.startswith("委") and short[1:] in self.departments
+                full = self.departments.get(short[1:] if party_dept else short, short)
                 prefix = division.name + ("委" if party_dept else "")
                 name = prefix + full
                 surface = text[start:end + len(short)]
@@ -128,6 +131,13 @@ class OrganizationRecognizer:
                 aliases = tuple(dict.fromkeys(a for a in (*aliases, surface) if a != name))
                 out.append(_Found(start, end + len(word), name, kind, aliases, division.adcode))
         return out
+
+    def _unlisted_department(self, doc: Doc, pos: int) -> re.Match[str] | None:
+        """A department the lexicon lacks, named plainly after its district: "省广播电视局"."""
+        m = UNLISTED_DEPARTMENT.match(doc.text, pos)
+        if m is None or not is_word_boundary(doc, m.end()) or m.group().endswith(self.not_departments):
+            return None
+        return m
 
     # -- central organs and suffix-named bodies -------------------------------------------------
     def _named_bodies(self, doc: Doc, taken: list[_Found]) -> list[_Found]:
@@ -265,10 +275,13 @@ class OrganizationRecognizer:
 
 @Language.factory("policykg_organizations", default_config={
     "suffixes": "org_suffixes.tsv", "departments": "departments.tsv",
-    "central_organs": "central_organs.tsv", "stopwords": "org_stopwords.txt", "openers": "org_openers.txt"})
+    "central_organs": "central_organs.tsv", "stopwords": "org_stopwords.txt", "openers": "org_openers.txt",
+    "not_departments": "not_departments.txt"})
 def make_organization_recognizer(nlp: Language, name: str, suffixes: str, departments: str,
-                                 central_organs: str, stopwords: str, openers: str) -> OrganizationRecognizer:
+                                 central_organs: str, stopwords: str, openers: str,
+                                 not_departments: str) -> OrganizationRecognizer:
     central = {row[0]: (row[1], tuple(a for a in (row[2].split(",") if len(row) > 2 else []) if a))
                for row in read_table(central_organs)}
     return OrganizationRecognizer(dict(read_table(suffixes)), dict(read_table(departments)), central,
-                                  frozenset(read_entries(stopwords)), frozenset(read_entries(openers)))
+                                  frozenset(read_entries(stopwords)), frozenset(read_entries(openers)),
+                                  read_entries(not_departments))

@@ -46,6 +46,7 @@ AFFILIATIONS = frozenset({"university", "academy", "institution", "hospital", "e
 PUBLIC_ORG_ENDINGS = ("人民政府", "委", "局", "人大常委会", "政协", "管委会", "党工委", "新区", "高新区", "开发区")
 # a bare organ word in a chain takes the head of the organization named before it:
 # "绵阳高新区党工委书记、管委会主任" → 绵阳高新区管委会
+PARTY_DEPARTMENTS = ("组织部", "宣传部", "统战部", "政法委", "纪委", "办公厅", "政策研究室")
 BARE_ORGANS = ("管委会", "党工委", "党委", "党组", "委员会", "领导小组", "办公室")
 SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in
 
@@ -280,6 +281,8 @@ class PersonRecognizer:
                 org = self._implied_org(doc, role, role_start, None, division=district)  # 涪城区区长
             elif org is None and prefix in BARE_ORGANS and previous_org:
                 org = _head(previous_org) + prefix  # 管委会主任 after 绵阳高新区党工委书记
+            elif org is None and prefix in PARTY_DEPARTMENTS and previous_org and previous_org.endswith("委"):
+                org = previous_org + prefix  # 省委常委、宣传部部长 → 四川省委宣传部
             elif org is None and role_start > item_start:
                 # text before the title that no recognizer named: keep it as written
                 org = text[item_start:role_start] if role_start - item_start >= 2 else None
@@ -328,7 +331,7 @@ class PersonRecognizer:
             if organ == "party" and previous_org and previous_org.endswith("委"):
                 return previous_org
             if division is None:
-                level = next((c for c in "省市区县" if c in role.title), None) or _level_of(previous_org) or "市"
+                level = next((c for c in "省市州区县" if c in role.title), None) or _level_of(previous_org) or "市"
                 division = local_district(doc, pos, level)
             return organ_names(division, organ)[0] if division else None
         if role.family == "media":
@@ -352,7 +355,7 @@ def _level_of(org: str | None) -> str | None:
     for organ_word in ("人民政府", "人大常委会", "政协", "委"):
         if org.endswith(organ_word):
             head = org[: -len(organ_word)]
-            return head[-1] if head and head[-1] in "省市区县" else None
+            return head[-1] if head and head[-1] in "省市州区县" else None
     return None
 
 

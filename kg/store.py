@@ -6,6 +6,15 @@ graph is the union of those graphs, kept materialized as the store's default gra
 inflate every COUNT). Rebuilding a document replaces exactly its graph and updates the union in
 the same transaction, so a reader never sees half of a document and a crash never leaves one.
 
+Readers never open the database a writer is changing (RocksDB calls that undefined behaviour, and
+it does fail: a compaction deletes files a reader is about to open). A writer publishes a
+*snapshot* (a RocksDB checkpoint: hard links, cheap) into ``policykg-snapshots/`` when it opens,
+now and then during a build and when it closes; read-only stores open the newest snapshot and pin
+it with a shared ``flock`` so the writer never deletes it under them. Writers take an exclusive
+``flock`` on ``policykg-writer.lock``, and leave a ``policykg-writing`` marker that only a clean
+close removes: a store found with the marker was left by a killed writer, and
+:meth:`KnowledgeStore.verify` checks (and repairs) the materialized union.
+
 >>> import tempfile, pathlib
 >>> from rdflib import Graph, Literal, URIRef
 >>> from kg.namespaces import PKG, RDF
@@ -24,8 +33,12 @@ the same transaction, so a reader never sees half of a document and a crash neve
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -40,6 +53,7 @@ __all__ = [
     "DEFAULT_STORE",
     "DocumentRecord",
     "KnowledgeStore",
+    "StoreCheck",
     "StoreError",
     "StoreLockedError",
     "StoreMissingError",
@@ -49,6 +63,13 @@ __all__ = [
 ]
 
 DEFAULT_STORE = "policykg-store"
+SNAPSHOTS = "policykg-snapshots"
+WRITER_LOCK = "policykg-writer.lock"
+WRITING_MARKER = "policykg-writing"
+_OWN_FILES = frozenset({SNAPSHOTS, WRITER_LOCK, WRITING_MARKER})
+_LOCK_WAIT = 2.0  # seconds a writer retries the lock: readers probe it for microseconds
+
+log = logging.getLogger(__name__)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 

@@ -115,3 +115,17 @@ def test_a_bare_organ_word_takes_the_head_of_the_previous_organization(facts_of_
 def test_given_names_with_common_title_characters(facts_of_text):
     facts = facts_of_text("市委常委、常务副市长李长建出席。")
     assert "李长建" in {p.name for p in facts.persons}
+
+
+def test_autonomous_prefecture_everyday_names_and_provincial_departments(facts_of_text):
+    facts = facts_of_text("四川省委常委、宣传部部长郑莉到阿坝州调研。州委副书记、州长杨克宁陪同，"
+                          "省广播电视局有关负责同志参加。")
+    assert ("郑莉", "部长", "四川省委宣传部") in posts(facts)
+    assert {("杨克宁", "副书记", "阿坝州委"), ("杨克宁", "州长", "阿坝州人民政府")} <= posts(facts)
+    assert "阿坝州" in next(d for d in facts.districts if d.adcode == "513200").aliases
+    assert "四川省广播电视局" in {o.name for o in facts.organizations}
+
+
+def test_words_ending_in_ju_are_not_departments(facts_of_text):
+    facts = facts_of_text("重庆市要优化区域布局，确保全年开好局。")
+    assert not [o for o in facts.organizations if o.name.endswith("局")]

@@ -1,0 +1,342 @@
+"""The knowledge graph as a networkx ``MultiDiGraph``: typed entity nodes, labelled relation edges.
+
+:func:`to_networkx` reads a store (or any rdflib graph following ``DATA_MODEL.md``) into a
+:class:`networkx.MultiDiGraph`. Nodes are the entities' IRIs (strings) with plain attributes:
+``type`` (``Official``, ``Person``, ``Post``, ``Role``, ``Organization``, ``District``, ``Measure``,
+``Project``, ``Amount``, ``Meeting``), ``label``, ``aliases``, ``adcode``, amounts' ``value`` …,
+``documents`` (source document names) and ``evidence`` (the sentences stating the entity, each a
+dict with ``sentence``, ``start``, ``end``, ``document``, ``document_name``, ``source_path``). An
+edge ``u → v`` keyed by the property's local name (``holds``, ``postIn``, ``areaServed`` …) is one
+triple between two entities; evidence and documents are attributes, never nodes.
+
+Traversal helpers take that graph and a node id (use :func:`kg.lookup.resolve_entity` to go from
+a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`edge_evidence`.
+
+>>> G = to_networkx(example_graph())
+>>> G.nodes["https://w3id.org/policykg/id/person/a"]["type"], G.nodes["https://w3id.org/policykg/id/person/a"]["label"]
+('Official', '陈一清')
+>>> sorted(k for _, _, k in G.edges(keys=True))
+['areaServed', 'holds', 'postIn', 'role']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+
+from kg.namespaces import ID, ORG, PKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.store import KnowledgeStore
+
+__all__ = [
+    "ENTITY_TYPES",
+    "edge_evidence",
+    "example_graph",
+    "neighbourhood",
+    "node_name",
+    "shortest_connection",
+    "to_networkx",
+]
+
+#: Node types, most specific first: a node gets the first whose class it carries.
+ENTITY_TYPES: tuple[tuple[str, str], ...] = (
+    (str(PKG.Official), "Official"),
+    (str(SCHEMA.Person), "Person"),
+    (str(ORG.Post), "Post"),
+    (str(ORG.Role), "Role"),
+    (str(SCHEMA.AdministrativeArea), "District"),
+    (str(ORG.Organization), "Organization"),
+    (str(SCHEMA.GovernmentOrganization), "Organization"),
+    (str(PKG.PolicyMeasure), "Measure"),
+    (str(PKG.Agreement), "Measure"),
+    (str(PKG.Project), "Project"),
+    (str(SCHEMA.MonetaryAmount), "Amount"),
+    (str(PKG.Meeting), "Meeting"),
+)
+_MEASURE_KINDS = {str(PKG[k]): k for k in
+                  ("Program", "PolicyDocument", "Plan", "Agreement", "Campaign", "ProjectList")}
+# An entity referenced by IRI only (no triples of its own) is typed by its IRI's path.
+_TYPE_BY_PATH = {"person": "Person", "post": "Post", "role": "Role", "district": "District", "org": "Organization",
+                 "measure": "Measure", "project": "Project", "amount": "Amount", "meeting": "Meeting"}
+_SKIPPED_TYPES = {str(PKG.Document), str(PKG.Evidence)}
+
+# literal properties → node attribute (numbers become floats, booleans bools)
+_ATTRIBUTES = {
+    str(PKG.adminCode): "adcode", str(SCHEMA.value): "value", str(SCHEMA.minValue): "min_value",
+    str(SCHEMA.maxValue): "max_value", str(SCHEMA.currency): "currency", str(PKG.asWritten): "as_written",
+    str(PKG.purpose): "purpose", str(PKG.approximate): "approximate", str(PKG.perUnit): "per_unit",
+    str(PKG.asOf): "as_of", str(SCHEMA.startDate): "date", str(PKG.orgKind): "org_kind",
+}
+_NUMERIC = {"value", "min_value", "max_value"}
+_BOOLEAN = {"approximate", "per_unit"}
+_PREFIX_OF = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda t: -len(t[0]))
+
+
+def _prefixed(iri: str) -> str:
+    for ns, prefix in _PREFIX_OF:
+        if iri.startswith(ns) and prefix != "id":
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def example_graph() -> Graph:
+    """A four-entity rdflib graph in the data model's shape, for examples and tests.
+
+    >>> len(example_graph())
+    27
+    """
+    return Graph().parse(format="turtle", data="""
+        @base <https://w3id.org/policykg/id/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix schema: <https://schema.org/> .
+        @prefix org: <http://www.w3.org/ns/org#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix pkg: <https://w3id.org/policykg/ontology#> .
+        <person/a> a schema:Person, pkg:Official ; rdfs:label "陈一清"@zh ; org:holds <post/a> .
+        <post/a> a org:Post ; rdfs:label "大足区委书记"@zh ; org:role <role/a> ; org:postIn <org/a> ;
+            pkg:evidence <evidence/a> ; prov:wasDerivedFrom <doc/a> .
+        <role/a> a org:Role ; rdfs:label "书记"@zh .
+        <org/a> a org:Organization ; rdfs:label "中共重庆市大足区委员会"@zh ; skos:altLabel "大足区委"@zh ;
+            schema:areaServed <district/500111> .
+        <district/500111> a schema:AdministrativeArea ; rdfs:label "大足区"@zh ; pkg:adminCode "500111" .
+        <evidence/a> a pkg:Evidence ; pkg:sentence "大足区委书记陈一清主持会议。"@zh ;
+            pkg:startOffset 0 ; pkg:endOffset 6 ; prov:wasDerivedFrom <doc/a> .
+        <doc/a> a pkg:Document ; schema:name "a.txt" ; pkg:sourcePath "seeds/a.txt" .
+    """)
+
+
+def _triples(source: KnowledgeStore | Graph) -> Iterator[tuple[str, str, object]]:
+    """``(subject, predicate, object)`` with IRIs as ``str`` and literals as rdflib Literals."""
+    if isinstance(source, KnowledgeStore):
+        import pyoxigraph as ox
+
+        from kg.store import from_ox
+
+        for t in source.union_triples():
+            if isinstance(t.subject, ox.NamedNode):
+                o = t.object
+                yield t.subject.value, t.predicate.value, o.value if isinstance(o, ox.NamedNode) else from_ox(o)
+        return
+    for s, p, o in source:
+        if isinstance(s, URIRef):
+            yield str(s), str(p), str(o) if isinstance(o, URIRef) else o
+
+
+def _python(attr: str, lit: Literal) -> Any:
+    if attr in _NUMERIC:
+        return float(lit)
+    if attr in _BOOLEAN:
+        return str(lit).lower() in ("true", "1")
+    return str(lit)
+
+
+def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
+    """The entities of ``source`` and the relations between them as a ``MultiDiGraph``.
+
+    ``source`` is a :class:`kg.store.KnowledgeStore` (its union graph is read) or an rdflib graph.
+    Node ids are IRIs; see the module docstring for the attributes. Evidence nodes, documents,
+    ``rdf:type`` and ``prov:wasDerivedFrom`` become node attributes, not nodes or edges.
+
+    >>> G = to_networkx(example_graph())
+    >>> post = G.nodes["https://w3id.org/policykg/id/post/a"]
+    >>> post["label"], post["documents"], post["evidence"][0]["sentence"]
+    ('大足区委书记', ['a.txt'], '大足区委书记陈一清主持会议。')
+    >>> G.nodes["https://w3id.org/policykg/id/org/a"]["aliases"]
+    ['大足区委']
+    """
+    types: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    aliases: dict[str, set[str]] = defaultdict(set)
+    attrs: dict[str, dict[str, Any]] = defaultdict(dict)
+    edges: list[tuple[str, str, str]] = []
+    evidence_of: dict[str, list[str]] = defaultdict(list)
+    derived: dict[str, set[str]] = defaultdict(set)
+    ev_props: dict[str, dict[str, Any]] = defaultdict(dict)
+    docs: dict[str, dict[str, Any]] = defaultdict(dict)
+    ev_p = {str(PKG.sentence): "sentence", str(PKG.startOffset): "start", str(PKG.endOffset): "end"}
+    for s, p, o in _triples(source):
+        if p == str(RDF.type):
+            types[s].add(str(o))
+        elif p == str(RDFS.label):
+            if s not in labels or (isinstance(o, Literal) and o.language == "zh"):
+                labels[s] = str(o)
+        elif p == str(SKOS.altLabel):
+            aliases[s].add(str(o))
+        elif p == str(PKG.evidence):
+            evidence_of[s].append(str(o))
+        elif p == str(PROV.wasDerivedFrom):
+            derived[s].add(str(o))
+        elif p in ev_p:
+            ev_props[s][ev_p[p]] = int(o) if ev_p[p] != "sentence" else str(o)  # type: ignore[arg-type]
+        elif p == str(SCHEMA.name):
+            docs[s]["name"] = str(o)
+        elif p == str(PKG.sourcePath):
+            docs[s].setdefault("paths", []).append(str(o))
+        elif p in _ATTRIBUTES and isinstance(o, Literal):
+            attrs[s][_ATTRIBUTES[p]] = _python(_ATTRIBUTES[p], o)
+        elif isinstance(o, str):
+            edges.append((s, p, o))
+
+    def kind_of(node: str) -> str | None:
+        ts = types.get(node, set())
+        if ts & _SKIPPED_TYPES:
+            return None
+        for cls, name in ENTITY_TYPES:
+            if cls in ts:
+                return name
+        if node.startswith(str(ID)):
+            return _TYPE_BY_PATH.get(node[len(str(ID)):].split("/", 1)[0])
+        return None
+
+    def doc_name(doc: str) -> str:
+        return docs.get(doc, {}).get("name", doc)
+
+    def evidence(node: str) -> list[dict[str, Any]]:
+        out = []
+        for ev in sorted(set(evidence_of.get(node, ()))):
+            props = ev_props.get(ev, {})
+            doc = min(derived.get(ev, {""}))
+            out.append({"sentence": props.get("sentence", ""), "start": props.get("start"),
+                        "end": props.get("end"), "document": doc, "document_name": doc_name(doc),
+                        "source_path": min(docs.get(doc, {}).get("paths", [""])), "iri": ev})
+        return sorted(out, key=lambda e: (e["document_name"], e["start"] or 0))
+
+    G = nx.MultiDiGraph()
+    nodes = set(types) | set(labels) | {s for s, _, _ in edges} | {o for _, _, o in edges}
+    divisions = None
+    for node in sorted(nodes):
+        kind = kind_of(node)
+        if kind is None:
+            continue
+        data: dict[str, Any] = {"type": kind, "label": labels.get(node, ""), "iri": node,
+                                "types": sorted(_prefixed(t) for t in types.get(node, ())),
+                                "aliases": sorted(aliases.get(node, set()) - {labels.get(node)}),
+                                **attrs.get(node, {})}
+        if kind == "Measure":
+            data["kind"] = next((_MEASURE_KINDS[t] for t in sorted(types.get(node, ())) if t in _MEASURE_KINDS),
+                                "Measure")
+        if kind == "District":
+            data.setdefault("adcode", _local(node))
+            if not data["label"]:  # linked by IRI only: name it from the GB/T 2260 table
+                if divisions is None:
+                    from extractors.lexicons import admin_divisions
+
+                    divisions = admin_divisions()
+                division = divisions.get(data["adcode"])
+                data["label"] = division.name if division is not None else data["adcode"]
+        data["documents"] = sorted({doc_name(d) for d in derived.get(node, ())})
+        data["evidence"] = evidence(node)
+        if not data["label"]:
+            data["label"] = data.get("as_written") or f"({kind} {_local(node)[:6]})"
+        G.add_node(node, **data)
+    for s, p, o in edges:
+        if s in G and o in G:
+            G.add_edge(s, o, key=_local(p), predicate=_prefixed(p))
+    return G
+
+
+def node_name(G: nx.MultiDiGraph, node: str) -> str:
+    """A node's label, for display (its IRI if it has none).
+
+    >>> node_name(to_networkx(example_graph()), "https://w3id.org/policykg/id/role/a")
+    '书记'
+    """
+    return G.nodes[node].get("label") or node if node in G else node
+
+
+def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
+                  skip_types: Iterable[str] = ("Role",)) -> nx.MultiDiGraph:
+    """The subgraph of entities within ``depth`` relations of ``node``, in either direction.
+
+    Nodes of ``skip_types`` are kept when adjacent to ``node`` but never walked through (a role such
+    as 书记 links every secretary in the graph; default: only roles are skipped).
+
+    >>> G = to_networkx(example_graph())
+    >>> sub = neighbourhood(G, "https://w3id.org/policykg/id/person/a", depth=2)
+    >>> sorted(node_name(sub, n) for n in sub)
+    ['中共重庆市大足区委员会', '书记', '大足区委书记', '陈一清']
+    """
+    if node not in G:
+        raise KeyError(f"{node} is not a node of the graph")
+    skip = set(skip_types)
+    seen = {node: 0}
+    frontier = [node]
+    for d in range(1, depth + 1):
+        nxt = []
+        for u in frontier:
+            for v in set(G.successors(u)) | set(G.predecessors(u)):
+                if v not in seen:
+                    seen[v] = d
+                    if G.nodes[v].get("type") not in skip:
+                        nxt.append(v)
+        frontier = nxt
+    return G.subgraph(seen).copy()
+
+
+def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
+                        skip_types: Iterable[str] = ("Role",)) -> list[dict[str, str]]:
+    """The shortest chain of relations linking two entities, ignoring edge direction.
+
+    Returns one dict per step: ``from``, ``relation`` (the property's local name), ``to`` (labels)
+    and ``direction`` (``"->"`` when the triple reads from → to, ``"<-"`` otherwise); ``[]`` when the
+    two are the same node. Raises :class:`networkx.NetworkXNoPath` when nothing connects them.
+    Nodes of ``skip_types`` (default: roles, which link every holder of a title) are not walked.
+
+    >>> G = to_networkx(example_graph())
+    >>> for step in shortest_connection(G, "https://w3id.org/policykg/id/person/a",
+    ...                                 "https://w3id.org/policykg/id/district/500111"):
+    ...     print(step["from"], step["direction"], step["relation"], step["to"])
+    陈一清 -> holds 大足区委书记
+    大足区委书记 -> postIn 中共重庆市大足区委员会
+    中共重庆市大足区委员会 -> areaServed 大足区
+    """
+    skip = set(skip_types)
+    keep = [n for n, t in G.nodes(data="type") if t not in skip or n in (source, target)]
+    path = nx.shortest_path(G.subgraph(keep).to_undirected(as_view=True), source, target)
+    steps = []
+    for u, v in zip(path, path[1:], strict=False):
+        if G.has_edge(u, v):
+            key, direction = sorted(G[u][v])[0], "->"
+        else:
+            key, direction = sorted(G[v][u])[0], "<-"
+        steps.append({"from": node_name(G, u), "relation": key, "to": node_name(G, v), "direction": direction,
+                      "from_iri": u, "to_iri": v})
+    return steps
+
+
+def _mentions(text: str, G: nx.MultiDiGraph, node: str) -> bool:
+    data = G.nodes[node]
+    names = [data.get("label", ""), *data.get("aliases", ())]
+    return any(n and n in text for n in names)
+
+
+def edge_evidence(G: nx.MultiDiGraph, u: str, v: str) -> list[dict[str, Any]]:
+    """The sentences that state the relation between ``u`` and ``v``.
+
+    A post or an amount is itself the statement of its relations, so its own evidence is returned;
+    otherwise the evidence of either end whose sentence names the other end (by label or alias).
+
+    >>> G = to_networkx(example_graph())
+    >>> [e["sentence"] for e in edge_evidence(G, "https://w3id.org/policykg/id/person/a",
+    ...                                         "https://w3id.org/policykg/id/post/a")]
+    ['大足区委书记陈一清主持会议。']
+    """
+    for node in (v, u):
+        if G.nodes[node].get("type") in ("Post", "Amount"):
+            return list(G.nodes[node].get("evidence", []))
+    seen: set[str] = set()
+    out = []
+    for node, other in ((u, v), (v, u)):
+        for ev in G.nodes[node].get("evidence", []):
+            if ev["iri"] not in seen and _mentions(ev["sentence"], G, other):
+                seen.add(ev["iri"])
+                out.append(ev)
+    return out
