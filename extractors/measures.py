@@ -378,8 +378,11 @@ def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, st
                 continue
             if is_last and tail and not is_generic_name(content) and (
                     len(content) >= 3 or not tail.endswith(WEAK_TAILS)):
-                name = f"{name_prefix}“{content}”{tail}"
-                aliases = tuple(dict.fromkeys(a for a in (content, f"“{content}”{tail}") if a != name))
+                full = f"{name_prefix}“{content}”{tail}"
+                # a quoted proper name of 4+ characters is the name ("巴山工匠" for "“巴山工匠”行动计划"):
+                # the descriptive ending varies between mentions and documents, the quoted name does not
+                name = content if len(re.findall(rf"[{CJK}]", content)) >= 4 else full
+                aliases = tuple(dict.fromkeys(a for a in (full, content, f"“{content}”{tail}") if a != name))
                 out.append(MeasureMention(start, qe + len(tail), name, classify_measure(tail, "Program"),
                                           aliases, rule="quote+suffix"))
             elif counted_ok and not is_generic_name(content):

@@ -90,7 +90,7 @@ def find_entities(G: nx.MultiDiGraph, name: str, *, limit: int = 10, cutoff: flo
     for node, data in G.nodes(data=True):
         if types and data.get("type") not in types:
             continue
-        if node == iri:
+        if node == iri or data.get("adcode") == name:
             offer(node, data, "iri", 1.0)
             continue
         for i, n in enumerate(_names(data)):
@@ -113,8 +113,8 @@ def find_entities(G: nx.MultiDiGraph, name: str, *, limit: int = 10, cutoff: flo
 
 
 def resolve_entity(G: nx.MultiDiGraph, name: str, *, types: set[str] | None = None) -> str:
-    """The node a user means by ``name``: its IRI, exact label or alias, else its only substring
-    match. Raises :class:`EntityNotFound` (with close names to suggest) otherwise.
+    """The node a user means by ``name``: its IRI (or adcode), exact label or alias, else its only
+    substring match. Raises :class:`EntityNotFound` (with close names to suggest) otherwise.
 
     >>> from kg.network import example_graph, to_networkx
     >>> G = to_networkx(example_graph())
