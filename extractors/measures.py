@@ -47,7 +47,8 @@ FUNCTION_STARTS = ("这", "该", "此", "各", "其", "本", "我", "等", "有�
 # characters a bare name never contains ("离岸人才可按规定", "采取了哪些措施")
 NOT_IN_NAME = set("可按在了哪些吗呢着过把被是")
 # collections inside a bare name ("投用一批民生工程") make it a description, not a name
-NOT_IN_NAME_WORDS = ("一批", "一系列", "一些", "哪些", "若干", "等")
+NOT_IN_NAME_WORDS = ("一批", "一系列", "一些", "哪些", "若干", "等",
+                     "今年", "去年", "明年", "目前", "当前", "近年", "近期")  # 今年计划…: 计划 is a verb
 SCOPE_PREFIXES = ("全市", "全区", "全县", "全省", "全国", "我市", "我区", "我县", "本市", "本区", "市级",
                   "区级", "县级", "省级")
 # a name may stop before these (the next word begins); anything else glued on means a longer word
@@ -282,7 +283,13 @@ def _titles(text: str, abbreviations: dict[str, str]) -> list[MeasureMention]:
                                           classify_measure(earlier[-1], "PolicyDocument"), rule="abbreviation"))
             continue
         aliases = (title,) if is_draft else ()
-        mention = MeasureMention(m.start(), m.end(), base, classify_measure(base, "PolicyDocument"),
+        name = base
+        quoted = re.fullmatch(r"[“\"‘](.+?)[”\"’]([^“”\"‘’]{1,10})", base)
+        if quoted and len(re.findall(rf"[{CJK}]", quoted.group(1))) >= 4 \
+                and any(quoted.group(2).endswith(sfx) for sfx, _, _ in _suffixes()):
+            # 《“X”育才计划》 is the program “X” of the quoted rule: the same name, so mentions merge
+            name, aliases = quoted.group(1), (*aliases, base)
+        mention = MeasureMention(m.start(), m.end(), name, classify_measure(base, "PolicyDocument"),
                                  aliases, rule="title")
         abbr = ABBREVIATION_RE.match(text, m.end())
         if abbr:
@@ -428,6 +435,8 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
         start, _ = found
         start = _clean_start(text, start, m.start())
         start = _after_listed(text, start, m.start())
+        if text[max(0, start - 1):start] == "等":
+            continue  # "实施A、B等生态治理工程": the category of a list, not a name
         core = text[start:m.start()]
         if _bad_core(core) or len(core) < 4:
             continue
@@ -444,6 +453,36 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
             s2 = end + 1
             out.append(MeasureMention(s2, s2 + len(short), shared_name, classify_measure(shared_name),
                                       (short,), rule="shared-head"))
+    return out
+
+
+LISTED_RE = re.compile(r"等(?:[一二三四五六七八九十两\d]+[项大个类])?(?:专项|工程|行动|计划)")
+
+
+def _listed(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
+    """Unquoted items of a list closed by a count noun: "推出A、B、C等专项" names A, B and C."""
+    out: list[MeasureMention] = []
+    for m in LISTED_RE.finditer(text):
+        if not _right_ok(text, m.end()):
+            continue
+        clause_start = max(text.rfind(c, 0, m.start()) for c in "，。；：！？,;:!?\n") + 1
+        items: list[tuple[int, int]] = []
+        end = m.start()
+        for part in reversed(text[clause_start:m.start()].split("、")):
+            items.append((end - len(part), end))
+            end -= len(part) + 1
+        if len(items) < 2:
+            continue  # a single "A等专项" is too weak a cue
+        for start, end in items:
+            if items and (start, end) == items[-1]:  # the first item carries the verb before it
+                start = _clean_start(text, start, end)
+                trig = [i for i in range(start, end) if _is_trigger_end(text, i)]
+                start = trig[-1] if trig else start
+            name = text[start:end]
+            if _inside(start, end, taken) or not 4 <= len(name) <= 12 or _bad_core(name) \
+                    or is_generic_name(name):
+                continue
+            out.append(MeasureMention(start, end, name, classify_measure(m.group(), "Program"), rule="list"))
     return out
 
 
@@ -469,7 +508,9 @@ def find_measures(text: str) -> list[MeasureMention]:
     taken += [(m.start, m.end) for m in quoted]
     # quotes that were not measures still bound names ("“某某创新”品牌" is not "品牌")
     quote_spans = [(m.start(), m.end()) for m in QUOTE_RE.finditer(text)]
-    mentions += _bare(text, taken + quote_spans)
+    bare = _bare(text, taken + quote_spans)
+    mentions += bare
+    mentions += _listed(text, taken + quote_spans + [(m.start, m.end) for m in bare])
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 
 
@@ -515,9 +556,12 @@ class MeasureExtractor:
             doc.spans["measures"] = []
         facts = facts_of(doc)
         for m in find_measures(doc.text):
-            add_span(doc, "measures", m.start, m.end, "MEASURE", key=m.name, kind=m.kind)
+            # the class must follow from the name alone, or one measure gets two classes in two
+            # documents ("巴山工匠" written once with 计划, once with 行动): a suffix-less name is a Program
+            kind = m.kind if classify_measure(m.name, "") else "Program"
+            add_span(doc, "measures", m.start, m.end, "MEASURE", key=m.name, kind=kind)
             facts.measures.append(Measure(
-                name=m.name, kind=m.kind, aliases=m.aliases,  # type: ignore[arg-type]
+                name=m.name, kind=kind, aliases=m.aliases,  # type: ignore[arg-type]
                 issuer=_issuer(doc, m.start), district=_district(doc, m.start, m.end),
                 evidence=(evidence_for(doc, m.start, m.end),)))
         return doc

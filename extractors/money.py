@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -34,6 +35,8 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
              "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+# "投资5000万元建设…": what follows the amount says what it pays for
+FOR_BUILDING = re.compile(r"(?:用于|专项用于)?(?:建设|打造|新建|改造|实施)")
 UNIT_SCALE = {"": 1.0, "千": 1e3, "百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8, "万亿": 1e12, "十亿": 1e9,
               "百亿": 1e10, "千亿": 1e11}
 
@@ -88,13 +91,12 @@ def parse_amount(number: str, unit: str = "") -> float | None:
     """
     cleaned = number.replace(",", "").replace("，", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
-        value = float(cleaned)
-    else:
-        parsed = parse_chinese_number(cleaned)
-        if parsed is None:
-            return None
-        value = parsed
-    return value * UNIT_SCALE[unit]
+        # decimal arithmetic: 2.3亿 is 230000000, not 229999999.99999997
+        return float(Decimal(cleaned) * Decimal(str(UNIT_SCALE[unit])))
+    parsed = parse_chinese_number(cleaned)
+    if parsed is None:
+        return None
+    return parsed * UNIT_SCALE[unit]
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,12 @@ class MoneyExtractor:
             return max(inside, key=lambda s: (s.end, s.end - s.start), default=None)
 
         text = doc.text
+        # "投资5000万元建设某平台": the money is for what it builds, named right after it
+        purpose_verb = FOR_BUILDING.match(text, mention.end)
+        if purpose_verb is not None:
+            after = [s for s in primary if s.start == purpose_verb.end()]
+            if after:
+                return after[0]
         found = nearest(primary, sent_start, mention.start)
         if found is not None:
             return found

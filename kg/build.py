@@ -34,7 +34,14 @@ from rdflib import URIRef
 
 from kg.facts import DocumentFacts
 from kg.iris import document_iri
-from kg.store import KnowledgeStore, default_store_path
+from kg.store import (
+    KnowledgeStore,
+    add_path_ops,
+    default_store_path,
+    remove_ops,
+    remove_path_ops,
+    replace_ops,
+)
 
 __all__ = ["BuildFailure", "BuildSummary", "Extractor", "build"]
 
@@ -44,6 +51,10 @@ log = logging.getLogger(__name__)
 Extractor = Callable[[str, str | None], DocumentFacts]
 
 _PROGRESS_MIN_DOCS = 4
+#: Default limits: a file's size in bytes, and its normalized text's length in characters.
+MAX_BYTES = 50_000_000
+MAX_CHARS = 1_000_000
+_SNAPSHOT_EVERY = 60.0  # seconds: how stale a reader's view of a running build may get
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class BuildSummary:
     documents: int = 0
     triples: int = 0
     seconds: float = 0.0
+    recovered: str | None = None  # the store check run after an interrupted build
 
     @property
     def ok(self) -> bool:
@@ -90,6 +102,7 @@ class BuildSummary:
             "ignored": [{"path": f.path, "reason": f.reason} for f in self.ignored],
             "facts": dict(self.facts), "entities": dict(self.entities),
             "documents": self.documents, "triples": self.triples, "seconds": round(self.seconds, 3),
+            "recovered": self.recovered,
         }
 
     def format(self) -> str:
@@ -108,6 +121,8 @@ class BuildSummary:
         if self.entities:
             lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in self.entities.items()))
         lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
+        if self.recovered:
+            lines.append(f"recovered from an interrupted build: {self.recovered}")
         lines += [f"failed: {f.path}: {f.reason}" for f in self.failed]
         lines += [f"ignored: {f.path}: {f.reason}" for f in self.ignored]
         return "\n".join(lines)
@@ -139,8 +154,11 @@ def _file_sha256(path: Path) -> str:
 
 
 class _Builder:
-    def __init__(self, store: KnowledgeStore, summary: BuildSummary, extract: Extractor) -> None:
+    def __init__(self, store: KnowledgeStore, summary: BuildSummary, extract: Extractor,
+                 max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS) -> None:
         self.store = store
+        self.max_bytes = max_bytes
+        self.max_chars = max_chars
         self.summary = summary
         self.extract = extract
         self.by_sha: dict[str, URIRef] = {}
@@ -152,27 +170,29 @@ class _Builder:
         self.done_this_run: set[URIRef] = set()
         self.fact_counts: Counter[str] = Counter()
 
-    def detach(self, path: str, iri: URIRef) -> None:
-        """``path`` no longer holds document ``iri``; drop the document when no path holds it."""
+    def detach_ops(self, path: str, iri: URIRef) -> list[str]:
+        """``path`` no longer holds document ``iri``: the store operations for that (the document
+        goes when no path holds it), with the bookkeeping updated."""
         paths = self.paths_of.get(iri, set())
         paths.discard(path)
         self.doc_of_path.pop(path, None)
         if paths:
-            self.store.remove_source_path(iri, path)
-        else:
-            self.store.remove_document(iri)
-            self.paths_of.pop(iri, None)
-            self.by_sha = {sha: i for sha, i in self.by_sha.items() if i != iri}
+            return remove_path_ops(iri, path)
+        self.paths_of.pop(iri, None)
+        self.by_sha = {sha: i for sha, i in self.by_sha.items() if i != iri}
+        return remove_ops(iri)
 
     def attach(self, path: str, iri: URIRef) -> None:
+        ops: list[str] = []
         old = self.doc_of_path.get(path)
         if old is not None and old != iri:
-            self.detach(path, old)
+            ops += self.detach_ops(path, old)
             self.summary.replaced += 1
         if path not in self.paths_of.setdefault(iri, set()):
             self.paths_of[iri].add(path)
-            self.store.add_source_path(iri, path)
+            ops += add_path_ops(iri, path)
         self.doc_of_path[path] = iri
+        self.store.apply(ops)  # one transaction: a kill never leaves a path on two documents
 
     def fail(self, path: Path | str, reason: str) -> None:
         self.summary.failed.append(BuildFailure(str(path), reason))
@@ -184,6 +204,10 @@ class _Builder:
         key = os.path.abspath(path)
         self.summary.seen += 1
         try:
+            size = path.stat().st_size
+            if size > self.max_bytes:  # refused before reading a byte of it
+                self.fail(path, f"file too large ({size} bytes > limit {self.max_bytes}; see --max-bytes)")
+                return
             sha = _file_sha256(path)
         except OSError as e:
             self.fail(path, f"cannot read: {e.strerror or e}")
@@ -197,9 +221,13 @@ class _Builder:
             self.attach(key, known)
             return
         try:
-            doc = read_document(path)
+            doc = read_document(path, max_bytes=self.max_bytes)
         except IngestError as e:
             self.fail(path, e.reason)
+            return
+        except (Exception, RecursionError) as e:  # a reader's bug on a hostile file ends this file only
+            log.debug("reading %s failed", path, exc_info=True)
+            self.fail(path, f"cannot read: {type(e).__name__}: {e}")
             return
         iri = self.store_document(doc, key)
         if iri is not None:
@@ -212,6 +240,10 @@ class _Builder:
 
         try:
             normalized = normalize(doc.text)
+            if len(normalized.text) > self.max_chars:
+                self.fail(doc.path, f"text too long ({len(normalized.text)} characters > limit "
+                                    f"{self.max_chars}; see --max-chars)")
+                return None
             facts = self.extract(normalized.text, doc.date)
             graph = document_graph(doc, normalized, facts, source_paths=[key])
         except Exception as e:  # one document's bug must not end the batch; it is reported
@@ -220,11 +252,13 @@ class _Builder:
             return None
         iri = document_iri(doc.sha256)
         old = self.doc_of_path.get(key)
-        self.store.replace_document(iri, graph)
+        ops = replace_ops(iri, graph)
         self.paths_of[iri] = {key}
         if old is not None and old != iri:
-            self.detach(key, old)
+            ops += self.detach_ops(key, old)
             self.summary.replaced += 1
+        # The new graph, its union share and the old document's removal: one transaction.
+        self.store.apply(ops)
         self.doc_of_path[key] = iri
         self.summary.extracted += 1
         self.fact_counts.update(facts.counts())
@@ -239,16 +273,20 @@ class _Builder:
                 self.store.remove_document(iri)
                 self.summary.pruned += 1
             else:
-                for p in gone:
-                    self.store.remove_source_path(iri, p)
+                self.store.apply([op for p in gone for op in remove_path_ops(iri, p)])
 
 
 def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike[str] | None = None, *,
           prune: bool = False, segmenter: str = "auto", progress: bool = True,
-          extract: Extractor | None = None) -> BuildSummary:
+          extract: Extractor | None = None, max_bytes: int = MAX_BYTES,
+          max_chars: int = MAX_CHARS) -> BuildSummary:
     """Bring the store at ``store_path`` (default: :func:`kg.store.default_store_path`) up to date
     with the documents under ``paths`` (files or folders); ``prune`` also removes documents whose
     source files no longer exist. ``extract`` replaces the spaCy pipeline (tests, other models).
+    Files over ``max_bytes`` bytes, or whose text is over ``max_chars`` characters, are failures.
+
+    A store left by a killed build is checked (and its union repaired) before anything else;
+    the documents that build had not finished are simply extracted now.
     """
     from kg.ingest import discover
 
@@ -260,9 +298,13 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         target = summary.ignored if e.reason.startswith("unsupported file type") else summary.failed
         target.append(BuildFailure(str(e.path), e.reason))
     with KnowledgeStore(store_path if store_path is not None else default_store_path()) as store:
-        builder = _Builder(store, summary, extract or _default_extractor(segmenter))
+        if store.crashed:
+            summary.recovered = store.verify(repair=True).format()
+            log.warning("%s", summary.recovered)
+        builder = _Builder(store, summary, extract or _default_extractor(segmenter), max_bytes, max_chars)
         for path in _progress(files, progress):
             builder.take(path)
+            store.snapshot_if_older_than(_SNAPSHOT_EVERY)
         if prune:
             builder.prune()
         store.flush()

@@ -1,7 +1,8 @@
 """The ``policykg`` command line: parse arguments, call the library, report.
 
 Subcommands: ``build`` (files → store), ``export`` (store → Turtle/TriG/N-Triples/N-Quads/JSON-LD),
-``query`` (read-only SPARQL), ``stats`` and ``setup`` (fetch the pkuseg model). The store is
+``query`` (read-only SPARQL), ``stats`` and ``setup`` (fetch the pkuseg model); exploration:
+``show``, ``path``, ``queries``, ``viz`` and ``serve`` (:mod:`kg.cli_explore`). The store is
 ``./policykg-store`` unless ``--store`` or ``$POLICYKG_STORE`` says otherwise. User errors (no
 store, malformed query, locked store ...) are one line on stderr and exit status 1; only ``build``
 loads the extraction pipeline, and only when some document needs extracting.
@@ -54,6 +55,10 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--segmenter", choices=SEGMENTERS, default="auto", help="word segmenter (default: auto)")
     b.add_argument("--json", action="store_true", help="print the build summary as JSON")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--max-bytes", type=int, default=50_000_000, metavar="N",
+                   help="fail files larger than N bytes, unread (default: 50000000)")
+    b.add_argument("--max-chars", type=int, default=1_000_000, metavar="N",
+                   help="fail documents whose text is longer than N characters (default: 1000000)")
 
     e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD")
     _store_arg(e)
@@ -68,13 +73,23 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", "-F", choices=("table", "csv", "json"), default="table")
     q.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                    help='bind ?NAME to a term: \'"大足区"@zh\', id:district/500111, <iri>, 42 (repeatable)')
+    q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="abandon the query after this long (default: 60; 0: no limit)")
+    q.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                   help="keep at most N rows or triples (default: 10000; 0: no limit)")
 
     s = sub.add_parser("stats", help="documents, triples and entities per type")
     _store_arg(s)
     s.add_argument("--json", action="store_true", help="print as JSON")
+    s.add_argument("--check", action="store_true",
+                   help="check the union against the document graphs and repair it (takes the write lock)")
 
     st = sub.add_parser("setup", help="download and cache the pkuseg segmentation model")
     st.add_argument("--force", action="store_true", help="download again even if cached")
+
+    from kg.cli_explore import add_explore_commands  # show, path, queries, viz, serve
+
+    add_explore_commands(sub)
     return parser
 
 
@@ -82,7 +97,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
     summary = build(args.paths, args.store, prune=args.prune, segmenter=args.segmenter,
-                    progress=not args.no_progress)
+                    progress=not args.no_progress, max_bytes=args.max_bytes, max_chars=args.max_chars)
     print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json else summary.format())
     return 0 if summary.ok else 1
 
@@ -114,7 +129,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
             raise UserError(f"--param expects NAME=VALUE, got {item!r}")
         params[name.strip()] = value
     with KnowledgeStore(args.store, read_only=True) as store:
-        result = run_query(store, text, params)
+        result = run_query(store, text, params, timeout=args.timeout or None, max_rows=args.max_rows or None)
+    if result.truncated:
+        print(f"{PROG}: warning: result truncated to {result.truncated} rows (see --max-rows)", file=sys.stderr)
     out = result.render(args.format)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
@@ -123,6 +140,10 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from kg.store import KnowledgeStore
 
+    if args.check:
+        KnowledgeStore(args.store, read_only=True).close()  # a missing store is an error, not created
+        with KnowledgeStore(args.store) as writer:
+            print(writer.verify(repair=True).format(), file=sys.stderr)
     with KnowledgeStore(args.store, read_only=True) as store:
         stats = {"store": str(store.path), "documents": len(store.named_graphs()),
                  "triples": store.triple_count(), "quads": store.quad_count(),
@@ -152,6 +173,12 @@ _COMMANDS = {"build": _cmd_build, "export": _cmd_export, "query": _cmd_query, "s
              "setup": _cmd_setup}
 
 
+def _explore_commands() -> dict:
+    from kg.cli_explore import EXPLORE_COMMANDS
+
+    return EXPLORE_COMMANDS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 error, 2 usage)."""
     from kg.export import ExportError
@@ -162,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)],
                         format=f"{PROG}: %(levelname)s: %(message)s", stream=sys.stderr)
     try:
-        return _COMMANDS[args.command](args)
+        return {**_COMMANDS, **_explore_commands()}[args.command](args)
     except (UserError, StoreError, QueryError, ExportError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 1

@@ -321,29 +321,31 @@ def _html(markup: str) -> tuple[str, str | None, str | None]:
         if h1:
             title = " ".join(h1.get_text(" ").split()) or None
 
-    # mark dropped subtrees instead of decompose() (which recurses in some bs4 versions)
-    dropped = set()
-    for tag in soup.find_all(_DROP_TAGS):
-        dropped.add(id(tag))
+    # mark dropped subtrees instead of decompose() (which recurses in some bs4 versions); every
+    # node inside one is marked once, so the test is a set lookup, not a walk up a deep tree
+    dropped: set[int] = set()
+    for tag in soup.find_all(_DROP_TAGS):  # document order: an outer tag comes before its inner ones
+        if id(tag) not in dropped:
+            dropped.add(id(tag))
+            dropped.update(id(node) for node in tag.descendants)
 
-    def is_dropped(node: Tag | NavigableString, limit: int = 10_000) -> bool:
-        for i, parent in enumerate(node.parents):
-            if id(parent) in dropped:
-                return True
-            if i > limit:
-                break
-        return False
+    def is_dropped(node: Tag | NavigableString) -> bool:
+        return id(node) in dropped
 
     container = soup.find("article") or soup.find("main")
     if container is None:
         scores: Counter[int] = Counter()
         by_id: dict[int, Tag] = {}
-        for p in soup.find_all("p"):
-            parent = p.parent
-            if parent is None or is_dropped(p):
+        # One pass over the text nodes, each credited to its nearest <p>'s parent (a bounded walk):
+        # p.get_text() per <p> would be quadratic when hostile markup nests thousands of them.
+        for node in soup.descendants:
+            if not isinstance(node, NavigableString) or is_dropped(node):
                 continue
-            scores[id(parent)] += len(_CJK_CHAR_RE.findall(p.get_text()))
-            by_id[id(parent)] = parent
+            up = next((a for i, a in enumerate(node.parents) if a.name == "p" or i > 200), None)
+            if up is None or up.name != "p" or up.parent is None:
+                continue
+            scores[id(up.parent)] += len(_CJK_CHAR_RE.findall(str(node)))
+            by_id[id(up.parent)] = up.parent
         if scores:
             best, score = scores.most_common(1)[0]
             container = by_id[best] if score else None

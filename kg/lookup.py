@@ -66,8 +66,9 @@ def find_entities(G: nx.MultiDiGraph, name: str, *, limit: int = 10, cutoff: flo
     """Nodes whose label or alias is ``name``, else contains it, else is close to it.
 
     The best kind of match found wins: exact matches (label before alias) hide substrings, which
-    hide merely similar names (difflib ratio ≥ ``cutoff``). Within a kind, people and places come
-    before posts, then higher similarity, then shorter names. ``types`` keeps only those node types.
+    hide merely similar names (difflib ratio ≥ ``cutoff``). Exact and substring matches list people
+    and places before posts, then higher similarity, then shorter names; similar names are listed
+    closest first. ``types`` keeps only those node types.
 
     >>> from kg.network import example_graph, to_networkx
     >>> G = to_networkx(example_graph())
@@ -108,7 +109,10 @@ def find_entities(G: nx.MultiDiGraph, name: str, *, limit: int = 10, cutoff: flo
     # exact label and alias matches are equally good answers
     kinds = {"label", "alias"} if _HOW[best] in ("label", "alias") else {_HOW[best]}
     matches = [m for m in found.values() if m.how in kinds]
-    matches.sort(key=lambda m: (_TYPE_RANK.get(m.type, 10), -m.score, len(m.label), m.label, m.node))
+    if kinds == {"similar"}:  # the closest names first, whatever their type
+        matches.sort(key=lambda m: (-round(m.score, 2), _TYPE_RANK.get(m.type, 10), len(m.label), m.label, m.node))
+    else:
+        matches.sort(key=lambda m: (_TYPE_RANK.get(m.type, 10), -m.score, len(m.label), m.label, m.node))
     return matches[:limit]
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -37,6 +38,7 @@ __all__ = [
     "example_graph",
     "neighbourhood",
     "node_name",
+    "official_network",
     "shortest_connection",
     "to_networkx",
 ]
@@ -302,7 +304,7 @@ def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
     keep = [n for n, t in G.nodes(data="type") if t not in skip or n in (source, target)]
     path = nx.shortest_path(G.subgraph(keep).to_undirected(as_view=True), source, target)
     steps = []
-    for u, v in zip(path, path[1:], strict=False):
+    for u, v in pairwise(path):
         if G.has_edge(u, v):
             key, direction = sorted(G[u][v])[0], "->"
         else:
@@ -310,6 +312,36 @@ def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
         steps.append({"from": node_name(G, u), "relation": key, "to": node_name(G, v), "direction": direction,
                       "from_iri": u, "to_iri": v})
     return steps
+
+
+def official_network(G: nx.MultiDiGraph, district: str) -> nx.Graph:
+    """Who holds posts in the organizations serving ``district`` (a District node), as a graph.
+
+    A bipartite :class:`networkx.Graph`: person nodes (``type`` Official or Person) and organization
+    nodes, copied with their attributes from ``G``, and one edge per (person, organization) whose
+    ``posts`` attribute lists the posts' labels.
+
+    >>> G = to_networkx(example_graph())
+    >>> N = official_network(G, "https://w3id.org/policykg/id/district/500111")
+    >>> [(node_name(N, u), node_name(N, v), d["posts"]) for u, v, d in N.edges(data=True)]
+    [('中共重庆市大足区委员会', '陈一清', ['大足区委书记'])]
+    """
+    N = nx.Graph()
+    orgs = [u for u in G.predecessors(district)
+            if G.nodes[u]["type"] == "Organization" and "areaServed" in G[u][district]]
+    for org in sorted(orgs):
+        N.add_node(org, **G.nodes[org])
+        for post in sorted(G.predecessors(org)):
+            if G.nodes[post]["type"] != "Post" or "postIn" not in G[post][org]:
+                continue
+            for person in sorted(G.predecessors(post)):
+                if "holds" in G[person][post]:
+                    N.add_node(person, **G.nodes[person])
+                    if N.has_edge(person, org):
+                        N[person][org]["posts"].append(G.nodes[post]["label"])
+                    else:
+                        N.add_edge(person, org, posts=[G.nodes[post]["label"]])
+    return N
 
 
 def _mentions(text: str, G: nx.MultiDiGraph, node: str) -> bool:

@@ -1,5 +1,11 @@
 """From a normalized document to its facts: the spaCy pipeline, loaded once per process.
 
+The pipeline works on a character-level ``Doc`` and several components take time that grows
+faster than linearly with the document, so a long text is cut into chunks of at most
+:data:`CHUNK_CHARS` characters at paragraph (else sentence) boundaries; each chunk's facts are
+shifted back to document offsets and the chunks' entities are merged again by key. Time and
+memory then grow linearly, whatever the document's length.
+
 >>> from kg.pipeline import extract_facts           # doctest: +SKIP
 >>> facts = extract_facts("大足区委书记陈一清主持会议。")  # doctest: +SKIP
 >>> [p.role for p in facts.posts]                   # doctest: +SKIP
@@ -8,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import spacy
@@ -15,9 +22,15 @@ from spacy.language import Language
 
 from extractors import register_components
 from extractors.annotations import facts_of, register_extensions
-from kg.facts import DocumentFacts
+from extractors.resolution import merge_by_key
+from kg.facts import DocumentFacts, Evidence
 
-__all__ = ["extract_facts", "load_pipeline"]
+__all__ = ["CHUNK_CHARS", "extract_facts", "load_pipeline", "merge_facts", "split_chunks"]
+
+#: Longest text run through the pipeline in one piece. The longest seed is ~11k characters; the
+#: components slow down quadratically with length, and a Doc costs ~270 bytes per character.
+CHUNK_CHARS = 12_000
+_SENTENCE_ENDS = "。！？；!?;"
 
 
 @cache
@@ -37,10 +50,91 @@ def load_pipeline(segmenter: str = "auto") -> Language:
     return nlp
 
 
-def extract_facts(text: str, *, doc_date: str | None = None, segmenter: str = "auto") -> DocumentFacts:
-    """Run the pipeline over normalized ``text``; offsets in the facts index into ``text``."""
-    nlp = load_pipeline(segmenter)
+def split_chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of ``text``, each at most ``size`` characters, cut after a line
+    break if there is one in the piece, else after a sentence end, else anywhere.
+
+    >>> split_chunks("第一段。\\n第二段。\\n第三段。", 8)
+    [(0, 5), (5, 10), (10, 14)]
+    >>> split_chunks("", 10), split_chunks("短", 10)
+    ([], [(0, 1)])
+    """
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = window.rfind("\n") + 1
+        if cut <= 0:
+            cut = max(window.rfind(c) for c in _SENTENCE_ENDS) + 1
+        if cut <= 0:
+            cut = size
+        pieces.append((start, start + cut))
+        start += cut
+    if start < len(text):
+        pieces.append((start, len(text)))
+    return pieces
+
+
+def _shift(value: object, delta: int) -> object:
+    """``value`` with every :class:`Evidence` in it moved ``delta`` characters on."""
+    if isinstance(value, Evidence):
+        return dataclasses.replace(value, start=value.start + delta, end=value.end + delta,
+                                   sentence_start=value.sentence_start + delta,
+                                   sentence_end=value.sentence_end + delta)
+    if isinstance(value, tuple):
+        return tuple(_shift(v, delta) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _shift(getattr(value, f.name), delta) for f in dataclasses.fields(value)
+                   if isinstance(getattr(value, f.name), Evidence | tuple)}
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _combine(a, b):
+    """Two mentions of one entity from different chunks: evidence and aliases united, the first
+    chunk's attributes kept, missing ones filled from the second (as in-document resolution)."""
+    changes: dict[str, object] = {"evidence": tuple(dict.fromkeys((*a.evidence, *b.evidence)))}
+    if hasattr(a, "aliases"):
+        changes["aliases"] = tuple(x for x in dict.fromkeys((*a.aliases, *b.aliases)) if x != a.name)
+    if hasattr(a, "is_official"):
+        changes["is_official"] = a.is_official or b.is_official
+    for name in ("issuer", "district", "version_of", "parent_adcode", "region"):
+        if hasattr(a, name) and getattr(a, name) is None:
+            changes[name] = getattr(b, name)
+    return dataclasses.replace(a, **changes)
+
+
+def merge_facts(parts: list[tuple[int, DocumentFacts]]) -> DocumentFacts:
+    """One document's facts from its chunks' (``(offset, facts)``): offsets shifted to the
+    document, entities merged by the same keys as in-document resolution."""
+    out = DocumentFacts()
+    for offset, facts in parts:
+        for name in out.counts():
+            getattr(out, name).extend(_shift(f, offset) for f in getattr(facts, name))
+    out.districts = merge_by_key(out.districts, lambda d: d.adcode, _combine)
+    out.organizations = merge_by_key(out.organizations, lambda o: o.name, _combine)
+    out.persons = merge_by_key(out.persons, lambda p: p.name, _combine)
+    out.measures = merge_by_key(out.measures, lambda m: m.name, _combine)
+    out.projects = merge_by_key(out.projects, lambda p: p.name, _combine)
+    out.posts = merge_by_key(out.posts, lambda p: (p.person, p.role, p.org), lambda a, b: a)
+    out.relations = merge_by_key(out.relations, lambda r: (r.subject, r.predicate, r.object, r.date),
+                                 lambda a, b: a)
+    return out
+
+
+def _extract_piece(nlp: Language, text: str, doc_date: str | None) -> DocumentFacts:
     doc = nlp.make_doc(text)
     doc._.doc_date = doc_date
-    doc = nlp(doc)
-    return facts_of(doc)
+    return facts_of(nlp(doc))
+
+
+def extract_facts(text: str, *, doc_date: str | None = None, segmenter: str = "auto",
+                  chunk_chars: int = CHUNK_CHARS) -> DocumentFacts:
+    """Run the pipeline over normalized ``text``; offsets in the facts index into ``text``.
+
+    Texts longer than ``chunk_chars`` are processed chunk by chunk (see the module docstring).
+    """
+    nlp = load_pipeline(segmenter)
+    if len(text) <= chunk_chars:
+        return _extract_piece(nlp, text, doc_date)
+    return merge_facts([(a, _extract_piece(nlp, text[a:b], doc_date)) for a, b in split_chunks(text, chunk_chars)])

@@ -2,9 +2,15 @@
 
 :func:`run_query` accepts a SPARQL 1.1 *query* (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of
 all document graphs. The project's prefixes (``pkg:``, ``schema:``, ``org:``, ``id:`` ...) are
-predeclared, so a query may use them without ``PREFIX`` lines; its own declarations win. Updates
-and federated ``SERVICE`` calls are refused. Parameters are bound as RDF terms, never pasted into
-the query text.
+predeclared, so a query may use them without ``PREFIX`` lines; its own declarations win. Parameters
+are bound as RDF terms, never pasted into the query text.
+
+Queries come from users, so nothing they write may change the store or reach outside it: updates
+(``LOAD``, ``DROP`` ...) are refused, ``SERVICE`` is refused wherever it is nested, and ``FROM`` /
+``FROM NAMED`` may only name the store's own document graphs (rdflib's engine would otherwise fetch
+any URL or ``file:`` IRI). A query runs in a worker thread with a deadline (``timeout``; Oxigraph
+cannot be interrupted, so a query past its deadline is abandoned and stops at its next result row)
+and at most ``max_rows`` rows are kept (``QueryResult.truncated`` says so).
 
 >>> import tempfile, pathlib
 >>> from kg.store import KnowledgeStore
@@ -19,8 +25,9 @@ import csv
 import io
 import json
 import re
+import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -31,10 +38,15 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
+from kg.iris import document_iri
 from kg.namespaces import PREFIXES, bind_prefixes, sparql_prologue
 from kg.store import KnowledgeStore, QueryRows
 
-__all__ = ["RESULT_FORMATS", "QueryError", "QueryResult", "parse_term", "prepare", "run_query"]
+__all__ = ["DEFAULT_TIMEOUT", "RESULT_FORMATS", "QueryError", "QueryResult", "QueryTimeout", "parse_term",
+           "prepare", "run_query"]
+
+DEFAULT_TIMEOUT = 60.0  # seconds
+_DOC_GRAPHS = str(document_iri("0" * 64)).rsplit("/", 1)[0] + "/"  # the only graphs FROM may name
 
 RESULT_FORMATS = ("table", "csv", "json")
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -46,6 +58,14 @@ ParamValue = Identifier | str | int | float | bool
 
 class QueryError(ValueError):
     """The query was refused or failed; the message is meant for the user."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its deadline and was abandoned."""
+
+
+class _Cancelled(Exception):
+    """Raised inside an abandoned query's worker to stop it at the next row."""
 
 
 def _namespace_manager() -> NamespaceManager:
@@ -126,14 +146,30 @@ def prepare(sparql: str):
         raise QueryError("empty query")
     try:
         parsed = prepareQuery(sparql, initNs=_PREFIXES)
+    except RecursionError:
+        raise QueryError("malformed SPARQL query: nested too deeply") from None
     except Exception as e:  # pyparsing's ParseException, or a bare Exception for unknown prefixes
         if _is_update(sparql):
             raise QueryError(
                 "updates are not allowed: the query interface is read-only (SPARQL Update refused)") from None
         raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
-    if _has_service(parsed.algebra):
+    try:
+        service = _has_service(parsed.algebra)
+    except RecursionError:
+        raise QueryError("malformed SPARQL query: nested too deeply") from None
+    if service:
         raise QueryError("SERVICE (federated query) is not allowed")
+    for iri in _dataset_iris(parsed):
+        if not str(iri).startswith(_DOC_GRAPHS):  # file:, http: ... : never fetched, refused
+            raise QueryError(f"FROM <{iri}> is not a document graph of this store "
+                             "(queries never fetch data from elsewhere)")
     return parsed
+
+
+def _dataset_iris(parsed) -> list[URIRef]:
+    """The IRIs of a query's ``FROM`` and ``FROM NAMED`` clauses."""
+    clauses = parsed.algebra.get("datasetClause") or []
+    return [c.get("default") or c.get("named") for c in clauses]
 
 
 def _is_update(sparql: str) -> bool:
@@ -209,6 +245,7 @@ class QueryResult:
     rows: list[tuple[Identifier | None, ...]]
     boolean: bool | None = None
     graph: Graph | None = None
+    truncated: int | None = None  # the row limit, when the result had more rows than it
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "SELECT" else len(self.graph or ())
@@ -252,26 +289,90 @@ class QueryResult:
         lines = [" | ".join(_pad(v, w) for v, w in zip(self.variables, widths, strict=True)).rstrip(),
                  "-+-".join("-" * w for w in widths)]
         lines += [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-        lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+        lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''}"
+                     + (f", truncated: more than the limit of {self.truncated})" if self.truncated else ")"))
         return "\n".join(lines)
 
 
-def _from_rows(rows: QueryRows) -> QueryResult:
+def _from_rows(rows: QueryRows, max_rows: int | None) -> QueryResult:
     graph = None
     if rows.kind == "CONSTRUCT":
         graph = Graph()
         bind_prefixes(graph)
         for t in rows.triples:
             graph.add(t)  # type: ignore[arg-type]
-    return QueryResult(rows.kind, rows.variables, rows.rows, rows.boolean, graph)
+    return QueryResult(rows.kind, rows.variables, rows.rows, rows.boolean, graph,
+                       max_rows if rows.truncated else None)
+
+
+def _take(items, max_rows: int | None, stop: Callable[[], bool]) -> tuple[list, bool]:
+    """At most ``max_rows`` items of a lazy result, and whether there were more; stops early
+    (raises :class:`_Cancelled`) once the caller has given up on the query."""
+    out = []
+    for item in items:
+        if stop():
+            raise _Cancelled
+        if max_rows is not None and len(out) >= max_rows:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+def _with_deadline(work: Callable[[Callable[[], bool]], QueryResult], timeout: float | None) -> QueryResult:
+    """``work(stop)`` in a daemon thread; :class:`QueryTimeout` after ``timeout`` seconds.
+
+    Oxigraph evaluates without the GIL and cannot be interrupted, so a late query is abandoned:
+    ``stop()`` turns true and the worker quits at its next row; the caller gets its answer now.
+    """
+    if timeout is None:
+        return work(lambda: False)
+    box: dict[str, object] = {}
+    cancelled = threading.Event()
+
+    def run() -> None:
+        try:
+            box["result"] = work(cancelled.is_set)
+        except _Cancelled:
+            pass
+        except BaseException as e:  # handed to the caller's thread
+            # without its frames: they hold Oxigraph's result, which must be dropped in this thread
+            e.__traceback__ = e.__context__ = e.__cause__ = None
+            box["error"] = e
+
+    worker = threading.Thread(target=run, name="policykg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        cancelled.set()
+        raise QueryTimeout(f"query timed out after {timeout:g} s (abandoned; narrow it down or raise --timeout)")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]  # type: ignore[return-value]
+
+
+def _check_dataset(store: KnowledgeStore, parsed, rdflib_engine: bool) -> None:
+    iris = _dataset_iris(parsed)
+    if not iris:
+        return
+    if rdflib_engine:  # rdflib loads FROM graphs from the web or the file system: never
+        raise QueryError("FROM / FROM NAMED cannot be combined with parameters on variables the query "
+                         "does not select")
+    graphs = set(store.named_graphs())
+    for iri in iris:
+        if iri not in graphs:
+            raise QueryError(f"FROM <{iri}> is not a document graph of this store "
+                             "(queries never fetch data from elsewhere)")
 
 
 def run_query(store: KnowledgeStore, sparql: str,
-              params: Mapping[str, ParamValue] | None = None) -> QueryResult:
+              params: Mapping[str, ParamValue] | None = None, *,
+              timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = None) -> QueryResult:
     """Evaluate a read-only SPARQL query over the union graph; ``params`` bind variables to terms.
 
     Strings in ``params`` are read as Turtle terms (``'"大足区"@zh'``, ``"id:district/500111"``,
-    ``"<https://…>"``, numbers) and otherwise as plain literals.
+    ``"<https://…>"``, numbers) and otherwise as plain literals. ``timeout`` (seconds, None: no
+    limit) raises :class:`QueryTimeout`; ``max_rows`` (None: no limit) keeps that many rows or
+    triples and sets ``truncated``.
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
@@ -282,22 +383,33 @@ def run_query(store: KnowledgeStore, sparql: str,
     parsed = prepare(sparql)
     bindings = {k.lstrip("?$"): _term(v) for k, v in (params or {}).items()}
     projected = {str(v) for v in parsed.algebra.get("PV") or []}
-    try:
-        if not bindings or (parsed.algebra.name == "SelectQuery" and set(bindings) <= projected):
-            return _from_rows(store.query(sparql, bindings, prefixes=_PREFIXES))
-        # Oxigraph substitutes only projected variables; rdflib's engine binds any variable.
+    # Oxigraph substitutes only projected variables; rdflib's engine binds any variable.
+    oxigraph = not bindings or (parsed.algebra.name == "SelectQuery" and set(bindings) <= projected)
+    _check_dataset(store, parsed, rdflib_engine=not oxigraph)
+
+    def work(stop: Callable[[], bool]) -> QueryResult:
+        if oxigraph:
+            return _from_rows(store.query(sparql, bindings, prefixes=_PREFIXES,
+                                          take=lambda items: _take(items, max_rows, stop)), max_rows)
         result = store.dataset.query(parsed, initBindings=bindings)
+        if result.type == "ASK":
+            return QueryResult("ASK", [], [], bool(result.askAnswer))
+        if result.type == "SELECT":
+            rows, more = _take(result, max_rows, stop)
+            return QueryResult("SELECT", [str(v) for v in result.vars or []],
+                               [tuple(row) for row in rows], truncated=max_rows if more else None)
+        graph = Graph()
+        bind_prefixes(graph)
+        triples, more = _take(result.graph or (), max_rows, stop)
+        for t in triples:
+            graph.add(t)
+        return QueryResult(result.type, [], [], None, graph, max_rows if more else None)
+
+    try:
+        return _with_deadline(work, timeout)
     except SyntaxError as e:
         raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
     except (OSError, RuntimeError, ValueError) as e:
+        if isinstance(e, QueryError):
+            raise
         raise QueryError(f"query failed: {_one_line(e)}") from None
-    if result.type == "ASK":
-        return QueryResult("ASK", [], [], bool(result.askAnswer))
-    if result.type == "SELECT":
-        names = [str(v) for v in result.vars or []]
-        return QueryResult("SELECT", names, [tuple(row) for row in result])  # type: ignore[arg-type]
-    graph = Graph()
-    bind_prefixes(graph)
-    for t in result.graph or ():
-        graph.add(t)
-    return QueryResult(result.type, [], [], None, graph)

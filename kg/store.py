@@ -38,7 +38,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -47,7 +47,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.namespaces import PKG, PREFIXES, bind_prefixes
+from kg.namespaces import PKG, PREFIXES, RDF, bind_prefixes
 
 __all__ = [
     "DEFAULT_STORE",
@@ -72,6 +72,7 @@ _LOCK_WAIT = 2.0  # seconds a writer retries the lock: readers probe it for micr
 log = logging.getLogger(__name__)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+RDF_TYPE = RDF.type
 
 
 class StoreError(RuntimeError):
@@ -147,38 +148,158 @@ class DocumentRecord:
     source_paths: tuple[str, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class StoreCheck:
+    """What :meth:`KnowledgeStore.verify` found: the union's differences from the named graphs,
+    named graphs that are not a whole document, and paths claimed by several documents."""
+
+    documents: int
+    missing_from_union: int
+    extra_in_union: int
+    incomplete_graphs: tuple[str, ...] = ()
+    path_conflicts: tuple[str, ...] = ()
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing_from_union or self.extra_in_union or self.incomplete_graphs
+                    or self.path_conflicts)
+
+    def format(self) -> str:
+        """One line per finding."""
+        if self.ok:
+            return f"store check: ok ({self.documents} documents, union consistent)"
+        verb = "repaired" if self.repaired else "found"
+        lines = [f"store check: {verb} {self.missing_from_union} triples missing from the union, "
+                 f"{self.extra_in_union} extra in the union, {len(self.incomplete_graphs)} incomplete "
+                 f"document graphs, {len(self.path_conflicts)} paths claimed twice"]
+        lines += [f"  incomplete graph: {g}" for g in self.incomplete_graphs]
+        lines += [f"  path claimed by several documents: {p}" for p in self.path_conflicts]
+        return "\n".join(lines)
+
+
 class KnowledgeStore:
     """A persistent Oxigraph store of per-document named graphs.
 
-    ``read_only=True`` opens an existing store without taking the write lock (several readers may
-    run beside one writer); a missing store is then a :class:`StoreMissingError`. A second writer
-    gets a :class:`StoreLockedError`.
+    ``read_only=True`` opens the newest published snapshot (or, for a store that has none, the
+    database itself) without taking the write lock, so readers keep working during a build; a
+    missing store is then a :class:`StoreMissingError`. A second writer gets a
+    :class:`StoreLockedError`. ``crashed`` is true when a writer found the marker a killed
+    writer leaves behind.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
+        self.crashed = False
         self._dataset: Dataset | None = None
+        self._lock_fd: int | None = None  # writer: the flock; reader: the pinned snapshot
+        self._last_snapshot = 0.0
         if read_only:
             if not (self.path / "CURRENT").is_file():
                 raise StoreMissingError(
                     f"no knowledge store at {self.path} (build one with `policykg build`)")
             try:
-                self._store: ox.Store | None = ox.Store.read_only(str(self.path))
+                self._store: ox.Store | None = self._open_reader()
             except OSError as e:
                 raise StoreError(f"cannot open store {self.path}: {e}") from None
             return
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"store path {self.path} exists and is not a directory")
-        if self.path.is_dir() and any(self.path.iterdir()) and not (self.path / "CURRENT").is_file():
+        if (self.path.is_dir() and not (self.path / "CURRENT").is_file()
+                and any(p.name not in _OWN_FILES for p in self.path.iterdir())):
             raise StoreError(f"{self.path} is a non-empty folder that holds no knowledge store")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = _writer_lock(self.path)
+        except OSError as e:
+            raise StoreError(f"cannot open store {self.path}: {e.strerror or e}") from None
         try:
             self._store = ox.Store(str(self.path))
         except OSError as e:
+            self._release()
             if "lock" in str(e).lower():
                 raise StoreLockedError(
                     f"store {self.path} is locked by another process (a build still running?)") from None
             raise StoreError(f"cannot open store {self.path}: {e}") from None
+        marker = self.path / WRITING_MARKER
+        self.crashed = marker.exists()
+        if self.crashed:
+            log.warning("store %s was left by an interrupted writer", self.path)
+        marker.write_text(f"{os.getpid()}\n")
+        if self.crashed or self._latest_snapshot() is None:
+            self.publish_snapshot()  # readers must never need the database a writer changes
+
+    # ------------------------------------------------------------------ snapshots and locks
+    def _snapshot_root(self) -> Path:
+        return self.path / SNAPSHOTS
+
+    def _latest_snapshot(self) -> Path | None:
+        try:
+            names = [p.name for p in self._snapshot_root().iterdir() if p.name.isdigit()]
+        except OSError:
+            return None
+        return self._snapshot_root() / max(names, key=int) if names else None
+
+    def _open_reader(self) -> ox.Store:
+        for _ in range(20):  # retried only while the writer swaps snapshots under us
+            latest = self._latest_snapshot()
+            if latest is None:
+                # A store from before snapshots, or one a writer has just created.
+                return ox.Store.read_only(str(self.path))
+            try:
+                fd = os.open(latest, os.O_RDONLY | os.O_DIRECTORY)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                if os.stat(latest).st_ino != os.fstat(fd).st_ino:  # renamed away for deletion
+                    raise FileNotFoundError(latest)
+                store = ox.Store.read_only(str(latest))
+            except (BlockingIOError, FileNotFoundError):
+                os.close(fd)
+                continue
+            except BaseException:
+                os.close(fd)
+                raise
+            self._lock_fd = fd
+            if (self.path / WRITING_MARKER).exists() and not _writer_active(self.path):
+                log.warning("store %s: the last build was interrupted; its newest documents are not "
+                            "visible until `policykg build` runs again (or `policykg stats --check`)",
+                            self.path)
+            return store
+        raise StoreError(f"cannot open a snapshot of store {self.path}: it keeps changing")
+
+    def publish_snapshot(self) -> Path:
+        """Publish the current state for readers (a RocksDB checkpoint), then delete the older
+        snapshots no reader has pinned. Returns the new snapshot's folder."""
+        self._check_writable()
+        root = self._snapshot_root()
+        root.mkdir(exist_ok=True)
+        latest = self._latest_snapshot()
+        seq = int(latest.name) + 1 if latest is not None else 1
+        tmp = root / f".tmp-{seq}"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        self.ox.flush()
+        self.ox.backup(str(tmp))
+        target = root / str(seq)
+        os.rename(tmp, target)  # atomic: readers see a whole snapshot or none
+        self._last_snapshot = time.monotonic()
+        for old in root.iterdir():
+            if old != target:
+                _remove_unpinned(old)
+        return target
+
+    def snapshot_if_older_than(self, seconds: float) -> None:
+        """Publish a snapshot when the last one is more than ``seconds`` old (long builds)."""
+        if time.monotonic() - self._last_snapshot > seconds:
+            self.publish_snapshot()
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor drops its flock
+            self._lock_fd = None
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -189,14 +310,19 @@ class KnowledgeStore:
         return self._store
 
     def close(self) -> None:
-        """Flush writes and release the store (and its lock). Idempotent."""
+        """Flush writes, publish a snapshot for readers and release the store (and its lock).
+        Idempotent."""
         if self._store is None:
             return
-        if not self.read_only:
-            self._store.flush()
-        # Dropping every reference closes RocksDB and frees the lock file.
-        self._dataset = None
-        self._store = None
+        try:
+            if not self.read_only:
+                self.publish_snapshot()
+                (self.path / WRITING_MARKER).unlink(missing_ok=True)
+        finally:
+            # Dropping every reference closes RocksDB and frees its lock file.
+            self._dataset = None
+            self._store = None
+            self._release()
 
     def __enter__(self) -> KnowledgeStore:
         return self
@@ -220,50 +346,81 @@ class KnowledgeStore:
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only")
 
+    def apply(self, operations: Sequence[str]) -> None:
+        """Run SPARQL update operations (from :func:`replace_ops`, :func:`remove_ops` ...) as one
+        update request: one Oxigraph transaction, all of it or none of it survives a crash."""
+        self._check_writable()
+        if operations:
+            self.ox.update(" ;\n".join(operations))
+
     def replace_document(self, doc_iri: URIRef, graph: Graph) -> None:
         """Replace the named graph ``doc_iri`` by ``graph``'s triples, atomically.
 
         One SPARQL update (union clean-up, drop, insert) is one Oxigraph transaction: either the
         old graph or the new one is visible, never a mix.
         """
-        self._check_writable()
-        g = f"<{doc_iri}>"
-        body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        self.ox.update(f"{_forget_from_union(g)} ;\nDROP SILENT GRAPH {g} ;\n"
-                       f"INSERT DATA {{ GRAPH {g} {{\n{body}}} }} ;\nINSERT DATA {{\n{body}}}")
+        self.apply(replace_ops(doc_iri, graph))
 
     def remove_document(self, doc_iri: URIRef) -> None:
         """Delete a document's named graph (a no-op if it is not stored)."""
-        self._check_writable()
-        g = f"<{doc_iri}>"
-        self.ox.update(f"{_forget_from_union(g)} ;\nDROP SILENT GRAPH {g}")
+        self.apply(remove_ops(doc_iri))
 
     def add_source_path(self, doc_iri: URIRef, path: str) -> None:
         """Record that ``doc_iri``'s content was also read from ``path``."""
-        self._check_writable()
-        triple = ox.Triple(ox.NamedNode(str(doc_iri)), ox.NamedNode(str(PKG.sourcePath)), ox.Literal(path))
-        self.ox.extend([ox.Quad(*triple, ox.NamedNode(str(doc_iri))), ox.Quad(*triple, ox.DefaultGraph())])
+        self.apply(add_path_ops(doc_iri, path))
 
     def remove_source_path(self, doc_iri: URIRef, path: str) -> None:
         """Forget that ``doc_iri`` was read from ``path``."""
-        self._check_writable()
-        triple = ox.Triple(ox.NamedNode(str(doc_iri)), ox.NamedNode(str(PKG.sourcePath)), ox.Literal(path))
-        self.ox.remove(ox.Quad(*triple, ox.NamedNode(str(doc_iri))))
-        self.ox.remove(ox.Quad(*triple, ox.DefaultGraph()))
+        self.apply(remove_path_ops(doc_iri, path))
 
     def flush(self) -> None:
         """Make every write durable now."""
         if not self.read_only:
             self.ox.flush()
 
+    def verify(self, repair: bool = False) -> StoreCheck:
+        """Compare the materialized union (default graph) with the union of the named graphs,
+        and look for named graphs that are not a whole document; ``repair`` fixes both in one
+        transaction (incomplete graphs are dropped: the next build extracts them again)."""
+        union = set(self.union_triples())
+        stated: set[ox.Triple] = set()
+        typed: set[str] = set()
+        graphs: set[str] = set()
+        doc_type, sha = ox.NamedNode(str(PKG.Document)), ox.NamedNode(str(PKG.sha256))
+        rdf_type = ox.NamedNode(str(RDF_TYPE))
+        for q in self.quads():
+            stated.add(q.triple)
+            graphs.add(q.graph_name.value)
+            if q.subject == q.graph_name and (
+                    (q.predicate == rdf_type and q.object == doc_type) or q.predicate == sha):
+                typed.add(f"{q.graph_name.value} {q.predicate.value}")
+        incomplete = sorted(g for g in graphs
+                            if f"{g} {RDF_TYPE}" not in typed or f"{g} {PKG.sha256}" not in typed)
+        claims: dict[str, int] = {}
+        for rec in self.documents():
+            for p in rec.source_paths:
+                claims[p] = claims.get(p, 0) + 1
+        check = StoreCheck(len(graphs), len(stated - union), len(union - stated), tuple(incomplete),
+                           tuple(sorted(p for p, n in claims.items() if n > 1)))
+        if repair and not check.ok:
+            ops = [op for g in incomplete for op in remove_ops(URIRef(g))]
+            ops += ["DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+                    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"]
+            self.apply(ops)
+            check = StoreCheck(**{**check.__dict__, "repaired": True})
+        return check
+
     # ------------------------------------------------------------------ reading
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
-              *, prefixes: Mapping[str, str] | None = None) -> QueryRows:
+              *, prefixes: Mapping[str, str] | None = None,
+              take: Callable[[Iterable], tuple[list, bool]] | None = None) -> QueryRows:
         """Evaluate a SPARQL query over the union of the named graphs.
 
         ``bindings`` substitute variables by RDF terms (never pasted into the text). An update
-        is not a query and fails to parse (:class:`SyntaxError`).
+        is not a query and fails to parse (:class:`SyntaxError`). ``take(lazy_rows)`` chooses
+        which rows to keep (``(kept, truncated)``): a row limit, a cancellation check.
         """
+        take = take or (lambda items: (list(items), False))
         subs = {ox.Variable(k.lstrip("?$")): to_ox(v) for k, v in (bindings or {}).items()}
         result = self.ox.query(sparql, substitutions=subs,
                                prefixes=dict(prefixes or {}))
@@ -271,10 +428,10 @@ class KnowledgeStore:
             return QueryRows("ASK", [], [], bool(result), [])
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
-            rows = [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in result]
-            return QueryRows("SELECT", names, rows, None, [])
-        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result]
-        return QueryRows("CONSTRUCT", [], [], None, triples)
+            rows, more = take(tuple(from_ox(sol[i]) for i in range(len(names))) for sol in result)
+            return QueryRows("SELECT", names, rows, None, [], more)
+        triples, more = take((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result)
+        return QueryRows("CONSTRUCT", [], [], None, triples, more)
 
     def _select(self, sparql: str) -> list[tuple[Identifier | None, ...]]:
         return self.query(sparql, prefixes=_PREFIXES).rows
@@ -342,6 +499,85 @@ def _forget_from_union(graph: str) -> str:
             f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }}")
 
 
+def replace_ops(doc_iri: URIRef, graph: Graph) -> list[str]:
+    """SPARQL update operations that replace the named graph ``doc_iri`` by ``graph``."""
+    g = f"<{doc_iri}>"
+    body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return [_forget_from_union(g), f"DROP SILENT GRAPH {g}",
+            f"INSERT DATA {{ GRAPH {g} {{\n{body}}} }}", f"INSERT DATA {{\n{body}}}"]
+
+
+def remove_ops(doc_iri: URIRef) -> list[str]:
+    """SPARQL update operations that delete a document's graph and its share of the union."""
+    g = f"<{doc_iri}>"
+    return [_forget_from_union(g), f"DROP SILENT GRAPH {g}"]
+
+
+def _path_triple(doc_iri: URIRef, path: str) -> str:
+    # ox.Literal's N-Triples form escapes quotes, backslashes and newlines of any path
+    return f"<{doc_iri}> <{PKG.sourcePath}> {ox.Literal(path)}"
+
+
+def add_path_ops(doc_iri: URIRef, path: str) -> list[str]:
+    """SPARQL update operations recording that ``doc_iri`` was read from ``path``."""
+    t = _path_triple(doc_iri, path)
+    return [f"INSERT DATA {{ GRAPH <{doc_iri}> {{ {t} }} {t} }}"]
+
+
+def remove_path_ops(doc_iri: URIRef, path: str) -> list[str]:
+    """SPARQL update operations forgetting that ``doc_iri`` was read from ``path``."""
+    t = _path_triple(doc_iri, path)
+    return [f"DELETE DATA {{ GRAPH <{doc_iri}> {{ {t} }} {t} }}"]
+
+
+def _writer_lock(path: Path) -> int:
+    """An exclusive ``flock`` on the store's writer lock file, or :class:`StoreLockedError`."""
+    fd = os.open(path / WRITER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + _LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise StoreLockedError(
+                    f"store {path} is locked by another process (a build still running?)") from None
+            time.sleep(0.05)
+
+
+def _writer_active(path: Path) -> bool:
+    """Whether a writer holds the store's lock (a probe; never blocks)."""
+    try:
+        fd = os.open(path / WRITER_LOCK, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _remove_unpinned(snapshot: Path) -> None:
+    """Delete an old snapshot unless a reader holds it (its shared flock)."""
+    try:
+        fd = os.open(snapshot, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        trash = snapshot.with_name(f".trash-{snapshot.name}-{os.getpid()}")
+        os.rename(snapshot, trash)  # readers re-check the inode after locking, so they skip it
+        shutil.rmtree(trash, ignore_errors=True)
+    except OSError:  # pinned by a reader (BlockingIOError) or gone already: try next time
+        pass
+    finally:
+        os.close(fd)
+
+
 @dataclass
 class QueryRows:
     """A query's result: ``kind`` SELECT / ASK / CONSTRUCT, with variables and rows, the ASK
@@ -352,3 +588,4 @@ class QueryRows:
     rows: list[tuple[Identifier | None, ...]]
     boolean: bool | None
     triples: list[tuple[Identifier | None, Identifier | None, Identifier | None]]
+    truncated: bool = False

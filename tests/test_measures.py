@@ -73,9 +73,22 @@ def test_generic_names(name):
 
 def test_quoted_name_with_suffix_outside_the_quote():
     [m] = find_measures("实施“十万英才聚某地”育才计划。")
-    assert m.name == "“十万英才聚某地”育才计划"
-    assert "十万英才聚某地" in m.aliases
+    assert m.name == "十万英才聚某地"  # the quoted proper name; the ending varies between mentions
+    assert "“十万英才聚某地”育才计划" in m.aliases
     assert m.kind == "Program"
+
+
+def test_title_of_a_quoted_program_is_the_same_measure():
+    [quoted, title, document] = find_measures(
+        "实施“十万英才聚某地”育才计划。编制《“十万英才聚某地”育才计划》，印发《“十万英才聚某地”育才计划政策三十条》。")
+    assert quoted.name == title.name == "十万英才聚某地"
+    assert document.name == "“十万英才聚某地”育才计划政策三十条"
+
+
+def test_short_quoted_name_keeps_its_ending():
+    [m] = find_measures("大力实施“三进”工程，引导人才返乡。")
+    assert m.name == "“三进”工程"
+    assert m.aliases == ("三进",)
 
 
 def test_quoted_number_with_action_plan():
@@ -135,6 +148,15 @@ def test_shortened_list_item_shares_the_head():
 ])
 def test_unquoted_non_names(text):
     assert names(text) == []
+
+
+def test_unquoted_list_before_a_count_noun():
+    text = "实施青年人才行动，推出博士后扩容、博士“快车道”科研项目、百万学子筑梦等专项。"
+    assert [m.name for m in find_measures(text) if m.rule == "list"] == ["博士后扩容", "百万学子筑梦"]
+
+
+def test_category_after_a_list_is_not_a_name():
+    assert names("实施“青山绿岸”等生态治理工程。") == ["青山绿岸"]
 
 
 def test_scope_word_is_dropped_from_the_name():

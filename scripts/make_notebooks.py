@@ -1,0 +1,198 @@
+"""Write notebooks/*.ipynb from the cell sources below (outputs empty; CI executes them).
+
+Run after editing a cell here: ``python scripts/make_notebooks.py``. Keeping the sources in one
+plain Python file makes notebook changes reviewable as ordinary diffs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+SETUP = '''import os
+import pathlib
+import tempfile
+
+from kg.build import build
+from kg.store import KnowledgeStore
+
+# The sample corpus lives in seeds/ beside this folder. $POLICYKG_STORE names an existing store
+# (CI passes the one its tests built); otherwise the seeds are built into a fresh temporary store.
+ROOT = pathlib.Path.cwd().parent if pathlib.Path.cwd().name == "notebooks" else pathlib.Path.cwd()
+store_path = os.environ.get("POLICYKG_STORE")
+if not store_path:
+    store_path = pathlib.Path(tempfile.mkdtemp()) / "store"
+    print(build([ROOT / "seeds"], store_path, progress=False).format())
+store = KnowledgeStore(store_path, read_only=True)
+print(store.path, store.triple_count(), "triples")
+assert store.triple_count() > 1000'''
+
+QUICKSTART = [
+    new_markdown_cell("""# PolicyKG quickstart
+
+Build the sample corpus (five Chongqing/Sichuan news pages in `seeds/`) into a knowledge store, ask
+it questions in SPARQL, walk it as a networkx graph, see why it says what it says, and draw it."""),
+    new_markdown_cell("## 1. A store\n\nBuilding takes about 20 s the first time (spaCy loads once)."),
+    new_code_cell(SETUP),
+    new_markdown_cell("""## 2. SPARQL
+
+`run_query` predeclares the project's prefixes (`pkg:`, `org:`, `schema:` …) and binds parameters as
+RDF terms: the name below is never pasted into the query text."""),
+    new_code_cell('''from kg.query import run_query
+
+result = run_query(store, """
+SELECT ?official ?post WHERE {
+  ?d rdfs:label ?district .
+  ?o schema:areaServed ?d . ?x org:postIn ?o ; rdfs:label ?post .
+  ?p org:holds ?x ; a pkg:Official ; rdfs:label ?official .
+} ORDER BY ?official ?post""", {"district": '"大足区"@zh'})
+print(result.render("table"))
+officials = {str(row[0]) for row in result.rows}
+assert {"陈一清", "徐晓勇"} <= officials'''),
+    new_markdown_cell("The saved queries in `kg/queries/` answer common questions by name:"),
+    new_code_cell('''from kg.saved_queries import run_saved, saved_queries
+
+for q in saved_queries():
+    print(f"{q.name:28} {q.title}")
+totals = run_saved(store, "funding_by_district")
+print(totals.render("table"))
+assert str(totals.rows[0][0]) == "重庆市"'''),
+    new_markdown_cell("""## 3. networkx
+
+`to_networkx` turns the store into a `MultiDiGraph`: typed nodes with labels, aliases and evidence,
+edges keyed by relation. `resolve_entity` finds a node by name, alias or adcode (and suggests close
+names when there is none)."""),
+    new_code_cell('''from collections import Counter
+
+from kg.lookup import EntityNotFound, resolve_entity
+from kg.network import neighbourhood, shortest_connection, to_networkx
+
+G = to_networkx(store)
+print(G.number_of_nodes(), "entities,", G.number_of_edges(), "relations")
+print(Counter(t for _, t in G.nodes(data="type")).most_common())
+chen = resolve_entity(G, "陈一清")
+print(G.nodes[chen]["label"], G.nodes[chen]["type"])
+try:
+    resolve_entity(G, "陈一青")  # a typo
+except EntityNotFound as e:
+    print(e)
+assert G.nodes[chen]["type"] == "Official"'''),
+    new_code_cell('''near = neighbourhood(G, chen, depth=1)
+print(sorted(G.nodes[n]["label"] for n in near))
+for step in shortest_connection(G, chen, resolve_entity(G, "杨桦")):
+    print(step["from"], step["direction"], step["relation"], step["to"])
+assert any(G.nodes[n]["label"] == "大足区委书记" for n in near)'''),
+    new_markdown_cell("## 4. Why does the graph say this?\n\n`describe` lists every fact with the sentence and "
+                      "document stating it (the same as `policykg show 陈一清`)."),
+    new_code_cell('''from kg.describe import describe
+
+report = describe(G, chen)
+print(report.format())
+posts = [s for s in report.statements if s.relation == "post"]
+assert any(s.value == "大足区委书记" and s.evidence and "陈一清" in s.evidence[0].sentence for s in posts)'''),
+    new_markdown_cell("## 5. Pictures\n\nLabels are set in Noto Sans CJK SC (installed with PolicyKG from "
+                      "PyPI's `noto-cjk-sans-otc`)."),
+    new_code_cell('''from kg.fonts import cjk_font, missing_glyphs
+from kg.viz import draw_neighbourhood
+
+font = cjk_font()
+print(font.family, font.source)
+labels = "".join(G.nodes[n]["label"] for n in neighbourhood(G, chen, depth=2))
+assert missing_glyphs(font, labels) == ""
+fig = draw_neighbourhood(G, chen, depth=2)'''),
+    new_code_cell('''from kg.html_view import neighbourhood_html, write_html
+
+page = write_html(neighbourhood_html(G, chen, depth=2), pathlib.Path(tempfile.mkdtemp()) / "chen.html")
+print("open", page, "in a browser: it works offline")
+assert "陈一清" in page.read_text(encoding="utf-8")
+store.close()'''),
+]
+
+ANALYSIS = [
+    new_markdown_cell("""# Who works with whom, and where the money goes
+
+An analysis of the sample corpus with the helpers in `kg.analysis` (plain lists of dicts) and
+networkx: the officials of a district, who meets whom, and funding by district."""),
+    new_code_cell(SETUP),
+    new_markdown_cell("## Officials of 大足区 and the organizations they serve in"),
+    new_code_cell('''from kg.analysis import officials_of_district, officials_of_organization
+
+rows = officials_of_district(store, "大足区")
+for r in rows:
+    print(f"{r['official']:4} {r['post']:16} {r['organization']}")
+by_person = {}
+for r in rows:
+    by_person.setdefault(r["official"], []).append(r["post"])
+print(len(by_person), "officials")
+assert "区长" in by_person["徐晓勇"]
+assert [r["person"] for r in officials_of_organization(store, "大足区委")] == sorted(
+    r["person"] for r in officials_of_organization(store, "中共重庆市大足区委员会"))'''),
+    new_code_cell('''from kg.lookup import resolve_entity
+from kg.network import to_networkx
+from kg.viz import draw_official_network
+
+G = to_networkx(store)
+fig = draw_official_network(G, resolve_entity(G, "大足区", types={"District"}))'''),
+    new_markdown_cell("""## Meeting co-occurrence
+
+Two people are linked when they chaired or attended the same meeting; the weight is how many
+meetings they shared. Degree centrality then says who sits at the most tables."""),
+    new_code_cell('''import networkx as nx
+
+from kg.analysis import meeting_cooccurrence
+
+pairs = meeting_cooccurrence(store)
+M = nx.Graph()
+for p in pairs:
+    M.add_edge(p["official"], p["other"], weight=p["meetings"], meetings=p["which"])
+centrality = sorted(nx.degree_centrality(M).items(), key=lambda kv: (-kv[1], kv[0]))
+for name, c in centrality[:6]:
+    print(f"{name:4} {c:.2f}")
+print(nx.number_connected_components(M), "groups of people who met")
+assert M.has_edge("陈一清", "徐晓勇")
+assert {p["other"] for p in meeting_cooccurrence(store, "陈一清")} == set(M["陈一清"])'''),
+    new_markdown_cell("## Funding by district"),
+    new_code_cell('''from kg.analysis import funding_amounts, funding_by_district
+from kg.viz import draw_funding
+
+totals = funding_by_district(store)
+for t in totals:
+    print(f"{t['district']:4} {t['adcode']} {float(t['total']) / 1e8:>10,.2f} 亿元 in {t['amounts']} amount(s)")
+amounts = funding_amounts(store)
+assert totals[0]["district"] == "重庆市"
+# the totals are the per-district sums of the listed amounts
+by_area = {}
+for a in amounts:
+    if a["adcode"]:
+        by_area[a["adcode"]] = by_area.get(a["adcode"], 0) + a["amount"]
+assert {t["adcode"]: t["total"] for t in totals} == by_area
+fig = draw_funding(amounts)'''),
+    new_markdown_cell("## Agreements between districts"),
+    new_code_cell('''from kg.analysis import agreements
+
+for a in agreements(store):
+    print(a["agreement"] or "（未命名协议）", ":", a["party"], "—", a["other_party"], a["date"] or "")
+assert any({a["party"], a["other_party"]} == {"潼南区", "遂宁市"} for a in agreements(store, "潼南区"))
+store.close()'''),
+]
+
+
+def write(name: str, cells: list) -> Path:
+    nb = new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}})
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{Path(name).stem}-{i}"  # stable ids: regenerating changes nothing
+    path = NOTEBOOKS / name
+    NOTEBOOKS.mkdir(exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+if __name__ == "__main__":
+    print(write("quickstart.ipynb", QUICKSTART))
+    print(write("district_analysis.ipynb", ANALYSIS))

@@ -1,0 +1,307 @@
+"""Exploring the seed build: the networkx view, name lookup, `show`, saved queries, analysis helpers."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.analysis import (
+    agreements,
+    funding_amounts,
+    funding_by_district,
+    meeting_cooccurrence,
+    officials_of_district,
+    officials_of_organization,
+)
+from kg.cli import main
+from kg.describe import describe
+from kg.lookup import EntityNotFound, find_entities, resolve_entity
+from kg.network import edge_evidence, neighbourhood, official_network, shortest_connection, to_networkx
+from kg.query import QueryError, prepare, run_query
+from kg.saved_queries import run_saved, saved_queries, saved_query
+from kg.store import KnowledgeStore
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPLORE_MODULES = ["kg.network", "kg.lookup", "kg.describe", "kg.saved_queries", "kg.analysis", "kg.fonts",
+                   "kg.viz", "kg.html_view", "kg.server", "kg.cli_explore"]
+
+
+@pytest.mark.parametrize("module", EXPLORE_MODULES)
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.fixture(scope="module")
+def store(seed_build):
+    with KnowledgeStore(seed_build.store, read_only=True) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def graph(store):
+    return to_networkx(store)
+
+
+def _count(store, sparql):
+    return int(run_query(store, sparql).rows[0][0])
+
+
+# ---------------------------------------------------------------------- the networkx view
+def test_graph_nodes_are_typed_entities_with_labels(graph, store):
+    types = nx.get_node_attributes(graph, "type")
+    assert set(types.values()) <= {"Official", "Person", "Post", "Role", "Organization", "District", "Measure",
+                                   "Project", "Amount", "Meeting"}
+    assert sum(t == "Official" for t in types.values()) == _count(
+        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pkg:Official }")
+    assert sum(t == "Post" for t in types.values()) == _count(
+        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:Post }")
+    assert all(label for label in nx.get_node_attributes(graph, "label").values())
+    dazu = graph.nodes["https://w3id.org/policykg/id/district/500111"]
+    assert (dazu["label"], dazu["adcode"], dazu["type"]) == ("大足区", "500111", "District")
+    assert "大足" in dazu["aliases"]
+
+
+def test_graph_edges_are_the_relations_between_entities(graph, store):
+    holds = [(u, v) for u, v, k in graph.edges(keys=True) if k == "holds"]
+    assert len(holds) == _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?p org:holds ?x }")
+    assert all(graph.nodes[v]["type"] == "Post" for _, v in holds)
+    assert {d["predicate"] for *_, d in graph.edges(data=True)} >= {"org:holds", "org:postIn", "schema:areaServed",
+                                                                     "pkg:funding", "pkg:chairedBy", "pkg:party"}
+    amounts = [n for n, t in graph.nodes(data="type") if t == "Amount"]
+    assert amounts and all(any(k in graph.nodes[a] for k in ("value", "min_value", "max_value")) for a in amounts)
+
+
+def test_evidence_offsets_point_into_the_source_file(graph, seed_build):
+    chen = resolve_entity(graph, "陈一清")
+    checked = 0
+    for _, post in graph.out_edges(chen):
+        for ev in graph.nodes[post]["evidence"]:
+            text = (seed_build.seeds / ev["document_name"]).read_text(encoding="utf-8")
+            stated = re.sub(r"\s", "", text[ev["start"]:ev["end"]])
+            assert stated and stated in ev["sentence"], (stated, ev["sentence"])
+            checked += 1
+    assert checked >= 3
+
+
+def test_neighbourhood_grows_with_depth_and_does_not_walk_through_roles(graph):
+    chen = resolve_entity(graph, "陈一清")
+    one = neighbourhood(graph, chen, 1)
+    two = neighbourhood(graph, chen, 2)
+    labels_one = {graph.nodes[n]["label"] for n in one}
+    labels_two = {graph.nodes[n]["label"] for n in two}
+    assert {"大足区委书记", "领导小组组长", "大足区委全面依法治区委员会第五次会议"} <= labels_one
+    assert "大足区委" not in labels_one and {"大足区委", "书记", "徐晓勇"} <= labels_two
+    # the role 书记 is in the picture, but the other secretaries are not reached through it
+    assert {"陈敏尔", "袁家军", "姜天波"} & {graph.nodes[n]["label"] for n in neighbourhood(graph, chen, 4)} == set()
+    walked = neighbourhood(graph, chen, 4, skip_types=())
+    assert {"陈敏尔", "袁家军", "姜天波"} <= {graph.nodes[n]["label"] for n in walked}
+    with pytest.raises(KeyError):
+        neighbourhood(graph, "https://example.org/nothing")
+
+
+def test_shortest_connection_is_a_chain_of_real_edges(graph):
+    chen, yang = resolve_entity(graph, "陈一清"), resolve_entity(graph, "杨桦")
+    steps = shortest_connection(graph, chen, yang)
+    assert steps[0]["from_iri"] == chen and steps[-1]["to_iri"] == yang
+    assert len(steps) == nx.shortest_path_length(graph.to_undirected(), chen, yang) or len(steps) <= 4
+    for s in steps:
+        u, v = (s["from_iri"], s["to_iri"]) if s["direction"] == "->" else (s["to_iri"], s["from_iri"])
+        assert s["relation"] in graph[u][v]
+    assert shortest_connection(graph, chen, chen) == []
+    with pytest.raises(nx.NetworkXNoPath):
+        shortest_connection(graph, chen, resolve_entity(graph, "鸿雁计划"))
+
+
+def test_official_network_of_a_district(graph, store):
+    N = official_network(graph, resolve_entity(graph, "大足区"))
+    people = {N.nodes[n]["label"] for n, t in N.nodes(data="type") if t in ("Official", "Person")}
+    assert people == {r["official"] for r in officials_of_district(store, "大足区")}
+    xu = resolve_entity(graph, "徐晓勇")
+    assert sorted(p for org in N[xu] for p in N[xu][org]["posts"]) == ["区长", "大足区委副书记", "委员会副主任"]
+
+
+# ---------------------------------------------------------------------- fuzzy lookup
+@pytest.mark.parametrize(("name", "label", "how"), [
+    ("陈一清", "陈一清", "label"),
+    ("大足", "大足区", "alias"),
+    ("中共重庆市大足区委员会", "大足区委", "alias"),
+    ("500111", "大足区", "iri"),
+    ("id:district/500111", "大足区", "iri"),
+    ("鸿雁", "鸿雁计划", "substring"),
+    ("  徐晓勇 ", "徐晓勇", "label"),
+])
+def test_resolve_entity(graph, name, label, how):
+    node = resolve_entity(graph, name)
+    assert graph.nodes[node]["label"] == label
+    assert find_entities(graph, name)[0].how == how
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("陈一青", "陈一清"), ("徐小勇", "徐晓勇"), ("大足区委书纪", "大足区委书记"), ("鸿燕计划", "鸿雁计划")])
+def test_a_typo_gets_did_you_mean(graph, typo, meant):
+    with pytest.raises(EntityNotFound) as err:
+        resolve_entity(graph, typo)
+    assert meant in [m.label for m in err.value.suggestions]
+    assert "did you mean" in str(err.value) and meant in str(err.value)
+
+
+def test_ambiguous_substring_is_not_guessed(graph):
+    with pytest.raises(EntityNotFound) as err:
+        resolve_entity(graph, "领导小组")  # in the names of three groups, two meetings and a post
+    labels = [m.label for m in err.value.suggestions]
+    assert len(labels) == 5 and all("领导小组" in label for label in labels)
+
+
+def test_no_match_at_all(graph):
+    with pytest.raises(EntityNotFound) as err:
+        resolve_entity(graph, "Zeus")
+    assert str(err.value) == "no entity named 'Zeus'"
+    with pytest.raises(EntityNotFound):
+        resolve_entity(graph, "陈一清", types={"District"})
+
+
+# ---------------------------------------------------------------------- show
+def test_describe_lists_each_fact_with_its_sentence(graph):
+    report = describe(graph, resolve_entity(graph, "陈一清"))
+    assert (report.label, report.type) == ("陈一清", "Official")
+    facts = {(s.relation, s.value): s for s in report.statements}
+    post = facts[("post", "大足区委书记")]
+    assert dict(post.details)["organization"] == "大足区委" and dict(post.details)["role"] == "书记"
+    assert post.evidence[0].sentence == "大足区委书记、领导小组组长陈一清主持会议并讲话。"
+    assert post.evidence[0].document == "000_6b93980e7507874a.txt"
+    assert ("chaired", "大足区委全面依法治区委员会第五次会议") in facts
+    assert all(s.evidence for s in report.statements)
+    assert all("陈一清" in ev.sentence for s in report.statements for ev in s.evidence)
+
+
+def test_describe_a_measure_reports_its_funding(graph):
+    report = describe(graph, resolve_entity(graph, "鸿雁计划"))
+    (funding,) = [s for s in report.statements if s.relation == "funding"]
+    assert funding.value == "最高200万元"
+    assert dict(funding.details)["amount"] == "at most 2,000,000 CNY, for 人才奖励"
+    assert "最高200万元的人才奖励" in funding.evidence[0].sentence
+    assert report.attributes["kind"] == "Program"
+
+
+def test_edge_evidence_names_the_other_end(graph):
+    meeting = resolve_entity(graph, "大足区推动成渝地区双城经济圈建设领导小组会议")
+    for attendee in graph.successors(meeting):
+        for ev in edge_evidence(graph, meeting, attendee):
+            assert graph.nodes[attendee]["label"] in ev["sentence"]
+
+
+def test_show_command(seed_build, capsys):
+    assert main(["show", "陈一清", "--store", str(seed_build.store)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("陈一清  [Official]")
+    assert "post: 大足区委书记  (role 书记; organization 大足区委; as of 2023-01-04)" in out
+    assert "“大足区委书记、领导小组组长陈一清主持会议并讲话。”" in out
+    assert "— 000_6b93980e7507874a.txt, characters" in out
+    assert main(["show", "大足", "--store", str(seed_build.store), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["label"] == "大足区" and data["attributes"]["adcode"] == "500111"
+
+
+def test_show_suggests_close_names(seed_build, capsys):
+    assert main(["show", "陈一青", "--store", str(seed_build.store)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "policykg: error: no entity named '陈一青'; did you mean: 陈一清 (Official)?"
+
+
+def test_path_command(seed_build, capsys):
+    assert main(["path", "陈一清", "杨桦", "--store", str(seed_build.store)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("陈一清 ") and "-> attendee -> 杨桦" in out and "(4 steps)" in out
+    assert main(["path", "陈一清", "鸿雁计划", "--store", str(seed_build.store)]) == 1
+
+
+# ---------------------------------------------------------------------- saved queries
+def test_every_saved_query_is_documented_and_valid():
+    queries = saved_queries()
+    assert len(queries) >= 8
+    for q in queries:
+        assert q.title and q.description and q.example.startswith(f"policykg queries run {q.name}"), q.name
+        prepare(q.sparql)
+        for p in q.params:
+            assert f"?{p.name}" in q.sparql, (q.name, p.name)
+            assert p.description
+
+
+def test_saved_queries_ship_as_package_data():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "queries/*.rq" in config["tool"]["setuptools"]["package-data"]["kg"]
+    assert {q.name for q in saved_queries()} == {p.stem for p in (ROOT / "kg" / "queries").glob("*.rq")}
+
+
+@pytest.mark.parametrize("query", [q.name for q in saved_queries()])
+def test_each_saved_query_example_runs_on_the_sample(seed_build, capsys, query):
+    example = saved_query(query).example.split()
+    assert example[:3] == ["policykg", "queries", "run"]
+    assert main([*example[1:], "--store", str(seed_build.store), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert rows, f"{query}: the example returns nothing on the sample"
+
+
+def test_saved_query_parameters_are_bound_not_pasted(store):
+    hostile = '大足区" } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #'
+    assert run_saved(store, "officials_by_district", {"district": hostile}).rows == []
+    assert len(run_saved(store, "officials_by_district", {"district": "大足区"}).rows) == 12
+    with pytest.raises(QueryError, match="needs --param district"):
+        run_saved(store, "officials_by_district")
+    with pytest.raises(QueryError, match="has no parameter distrct"):
+        run_saved(store, "officials_by_district", {"distrct": "大足区"})
+
+
+def test_queries_command(seed_build, capsys):
+    assert main(["queries", "list"]) == 0
+    assert "officials_by_district" in capsys.readouterr().out
+    assert main(["queries", "show", "funding_by_district"]) == 0
+    assert "SUM(?amount)" in capsys.readouterr().out
+    assert main(["queries", "run", "measures_over_amount", "-p", "min_amount=100000000000",
+                 "--store", str(seed_build.store), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("funded,type,amount") and len(lines) == 4  # 4800亿, 3000亿, 1300亿
+    assert main(["queries", "run", "nope", "--store", str(seed_build.store)]) == 1
+
+
+# ---------------------------------------------------------------------- analysis helpers
+def test_officials_of_a_district_by_name_alias_or_code(store):
+    by_name = officials_of_district(store, "大足区")
+    assert by_name == officials_of_district(store, "大足") == officials_of_district(store, "500111")
+    assert {"official": "徐晓勇", "post": "区长", "organization": "大足区人民政府"} in by_name
+    assert officials_of_district(store, "火星") == []
+
+
+def test_officials_of_an_organization(store):
+    rows = officials_of_organization(store, "大足区委")
+    assert [(r["person"], r["role"]) for r in rows] == [("徐晓勇", "副书记"), ("罗晓春", "副书记"), ("陈一清", "书记")]
+    assert rows == officials_of_organization(store, "中共重庆市大足区委员会")
+
+
+def test_funding_totals_add_up(store):
+    totals = {t["adcode"]: t["total"] for t in funding_by_district(store)}
+    summed = {}
+    for a in funding_amounts(store):
+        if a["adcode"]:
+            summed[a["adcode"]] = summed.get(a["adcode"], 0) + a["amount"]
+    assert totals == summed and totals["500115"] == 300_000_000_000
+
+
+def test_meeting_cooccurrence_and_agreements(store):
+    pairs = meeting_cooccurrence(store)
+    assert all(p["official"] < p["other"] for p in pairs)
+    chen = meeting_cooccurrence(store, "陈一清")
+    assert {p["other"] for p in chen} == {"廖文丽", "徐晓勇", "王志", "罗晓春"}
+    assert {(p["official"], p["other"]) for p in pairs if "陈一清" in (p["official"], p["other"])} == {
+        tuple(sorted(("陈一清", p["other"]))) for p in chen}
+    signed = agreements(store, "潼南")
+    assert {a["agreement"] for a in signed} == {
+        "遂潼人才一体化发展合作协议", "川渝毗邻地区人力资源服务产业协同发展战略合作协议"}
