@@ -9,18 +9,22 @@ Every component also appends its typed facts to ``doc._.facts`` (:class:`kg.fact
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc, Span
 
 from kg.facts import DocumentFacts, Evidence
 
-__all__ = ["add_span", "evidence_for", "facts_of", "is_word_boundary", "register_extensions"]
+__all__ = ["add_span", "evidence_for", "facts_of", "is_word_boundary", "register_extensions", "sentence_bounds",
+           "sentences"]
 
 SPAN_GROUPS = ("districts", "orgs", "persons", "roles", "measures", "projects", "money")
 
 
 def register_extensions() -> None:
     """Register the custom attributes once per process (idempotent)."""
-    for name, default in (("word_bounds", None), ("facts", None), ("doc_date", None), ("region", None)):
+    for name, default in (("word_bounds", None), ("facts", None), ("doc_date", None), ("region", None),
+                          ("sentence_starts", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in ("key", "kind", "value"):
@@ -55,10 +59,17 @@ def add_span(doc: Doc, group: str, start: int, end: int, label: str, key: str | 
 
 def sentence_bounds(doc: Doc, start: int) -> tuple[int, int]:
     """[start, end) of the sentence containing character ``start`` (whole doc when unset)."""
-    if doc.has_annotation("SENT_START"):
-        sent = doc[start].sent
-        return sent.start, sent.end
-    return 0, len(doc)
+    starts = doc._.sentence_starts
+    if not starts:
+        return 0, len(doc)
+    i = bisect_right(starts, start) - 1
+    return starts[max(i, 0)], starts[i + 1] if i + 1 < len(starts) else len(doc)
+
+
+def sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Every sentence as [start, end) (the whole doc when no boundaries are set)."""
+    starts = doc._.sentence_starts or [0]
+    return list(zip(starts, [*starts[1:], len(doc)], strict=True))
 
 
 def evidence_for(doc: Doc, start: int, end: int) -> Evidence:

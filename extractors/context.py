@@ -9,6 +9,7 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
+from extractors.annotations import sentence_bounds
 from extractors.lexicons import Division, admin_divisions
 
 __all__ = ["LEVEL_CHARS", "everyday_name", "local_district", "organ_names"]
@@ -38,7 +39,7 @@ def local_district(doc: Doc, pos: int, level_char: str) -> Division | None:
     spans = [s for s in doc.spans.get("districts", []) if _level_ok(divisions[s._.key], level_char)]
     if not spans:
         return None
-    sent_start = doc[pos].sent.start if doc.has_annotation("SENT_START") else 0
+    sent_start, _ = sentence_bounds(doc, pos)
     before = [s for s in spans if sent_start <= s.start and s.end <= pos]
     if before:
         return divisions[before[-1]._.key]

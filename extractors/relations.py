@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import evidence_for, facts_of
+from extractors.annotations import evidence_for, facts_of, sentences
 from kg.dates import resolve_relative_date
 from kg.facts import EntityRef, Relation
 
@@ -34,12 +35,15 @@ ATTEND = re.compile(r"(?:出席|参加)(?:会议|活动)?[。；，]?$")
 class RelationExtractor:
     def __call__(self, doc: Doc) -> Doc:
         facts = facts_of(doc)
-        persons = list(doc.spans.get("persons", []))
+        persons = sorted(doc.spans.get("persons", []), key=lambda p: p.start)
+        person_starts = [p.start for p in persons]
         districts = list(doc.spans.get("districts", []))
-        for sent in doc.sents if doc.has_annotation("SENT_START") else [doc[:]]:
-            text = sent.text
-            in_sent = [p for p in persons if sent.start <= p.start and p.end <= sent.end]
-            meeting, meeting_end = self._meeting(doc, sent.start, sent.end) or (None, 0)
+        for sent_start, sent_end in sentences(doc):
+            text = doc.text[sent_start:sent_end]
+            lo, hi = bisect_left(person_starts, sent_start), bisect_left(person_starts, sent_end)
+            in_sent = [p for p in persons[lo:hi] if p.end <= sent_end]
+            # only sentences naming people can report who chaired or attended
+            meeting, meeting_end = (self._meeting(doc, sent_start, sent_end) if in_sent else None) or (None, 0)
             when = self._date_near(doc, meeting_end) if meeting else None
             if meeting and in_sent:
                 # "陈一清主持会议", "会议由区委副书记陈立主持"
@@ -56,7 +60,7 @@ class RelationExtractor:
                                                             evidence_for(doc, p.start, p.end), when))
             signed = re.search(r"签(?:订|署)", text)
             if signed:
-                local = [d for d in districts if sent.start <= d.start and d.end <= sent.start + signed.start()]
+                local = [d for d in districts if sent_start <= d.start and d.end <= sent_start + signed.start()]
                 keys = list(dict.fromkeys(d._.key for d in local))
                 if len(keys) >= 2:
                     a, b = keys[-2], keys[-1]
@@ -64,7 +68,7 @@ class RelationExtractor:
                     when = f"{date.group(1)}-{int(date.group(2)):02d}" if date else None
                     facts.relations.append(Relation(EntityRef("district", a), "signed_agreement_with",
                                                     EntityRef("district", b),
-                                                    evidence_for(doc, sent.start, sent.end), when))
+                                                    evidence_for(doc, sent_start, sent_end), when))
         return doc
 
     def _date_near(self, doc: Doc, end: int) -> str | None:

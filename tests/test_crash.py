@@ -149,7 +149,7 @@ def test_killed_build_leaves_a_consistent_store_and_a_rerun_completes_it(referen
 
 def test_kill_points_land_where_they_say(reference, tmp_path):
     """The kill tests are not vacuous: the kill before document 3 keeps exactly two documents."""
-    corpus, ref_graphs, _ = reference
+    corpus, _, _ = reference
     killed = run_child(corpus, tmp_path / "s", kill="extract:3", persons=400)
     assert killed.stdout.split() == ["extracting", "1", "extracting", "2", "extracting", "3"]
     assert len(graphs(tmp_path / "s")) == 2
@@ -174,7 +174,7 @@ def test_two_concurrent_builds_one_gets_a_clear_locked_error(reference, tmp_path
         assert json.loads(stats.stdout)["documents"] in (0, 1)
     finally:
         go.touch()
-        out, err = first.communicate(timeout=120)
+        _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert nquads(store) == ref_nquads  # no corruption from the refused second build
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import typing
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -71,7 +72,7 @@ def test_string_parameters_are_read_as_terms_or_refused(store):
 
 
 class _Recorder(BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: typing.ClassVar[list[str]] = []
 
     def do_GET(self):  # any request is a failure of the test
         _Recorder.hits.append(self.path)
@@ -156,7 +157,7 @@ SLOW = "SELECT * WHERE { ?a rdfs:comment ?b . ?c rdfs:comment ?d . ?e rdfs:comme
 
 def test_timeout_abandons_the_query_and_its_worker_stops(store):
     started = time.monotonic()
-    with pytest.raises(QueryTimeout, match="timed out after 0.3 s"):
+    with pytest.raises(QueryTimeout, match=r"timed out after 0\.3 s"):
         run_query(store, SLOW, timeout=0.3)
     assert time.monotonic() - started < 2
     deadline = time.monotonic() + 5  # the abandoned worker quits at its next row
