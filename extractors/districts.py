@@ -8,7 +8,6 @@ divisions ("新建", "朝阳") only when the document is about their province. T
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from functools import cache
 
@@ -20,19 +19,42 @@ from extractors.context import everyday_name
 from extractors.lexicons import Division, admin_divisions, read_entries
 from kg.facts import District
 
-__all__ = ["DistrictRecognizer", "district_candidates"]
+__all__ = ["DistrictRecognizer", "district_candidates", "find_district_mentions"]
 
 
 @cache
-def district_candidates() -> tuple[dict[str, tuple[Division, ...]], re.Pattern[str]]:
-    """Surface form → divisions it may name, and one regex matching any surface (longest first)."""
+def district_candidates() -> dict[str, tuple[Division, ...]]:
+    """Surface form → the divisions it may name (full names, short forms, 阿坝州-style forms)."""
     forms: dict[str, list[Division]] = {}
     for division in admin_divisions().values():
         for surface in {division.name, division.short, everyday_name(division)}:
             if len(surface) >= 2:
                 forms.setdefault(surface, []).append(division)
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(forms, key=len, reverse=True)))
-    return {s: tuple(d) for s, d in forms.items()}, pattern
+    return {s: tuple(d) for s, d in forms.items()}
+
+
+def find_district_mentions(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
+    """Leftmost-longest matches of any surface form, as (start, end, candidate divisions).
+
+    A dictionary probe per position and length: a 6,000-way regex alternation is ten times slower.
+
+    >>> [(s, e, [d.name for d in c]) for s, e, c in find_district_mentions("潼南区和遂宁")]
+    [(0, 3, ['潼南区']), (4, 6, ['遂宁市'])]
+    """
+    forms = district_candidates()
+    lengths = sorted({len(s) for s in forms}, reverse=True)
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        for length in lengths:
+            candidates = forms.get(text[i:i + length]) if i + length <= n else None
+            if candidates:
+                out.append((i, i + length, candidates))
+                i += length
+                break
+        else:
+            i += 1
+    return out
 
 
 class DistrictRecognizer:
@@ -43,9 +65,8 @@ class DistrictRecognizer:
         self._context: set[str] = set()  # cities and provinces the current document mentions
 
     def __call__(self, doc: Doc) -> Doc:
-        forms, pattern = district_candidates()
         text = doc.text
-        mentions = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(text)]
+        mentions = find_district_mentions(text)
         regions = self._regions(mentions)
         text = doc.text
         self._context = {d.adcode for start, end, candidates in mentions for d in candidates

@@ -20,8 +20,9 @@ class SentenceSetter:
         starts = sorted({0, *(start for start, _ in split_sentences(doc.text))} - {len(doc)})
         if len(doc):
             # one vectorized write: per-token assignment costs seconds on a long document
-            values = numpy.full((len(doc), 1), -1, dtype="int32")
+            values = numpy.full((len(doc), 1), -1, dtype="int64")
             values[starts, 0] = 1
+            values = values.astype("uint64")  # spaCy's attribute arrays are uint64; -1 wraps as it expects
             doc.from_array([SENT_START], values)
         doc._.sentence_starts = starts
         return doc
