@@ -15,8 +15,16 @@ from spacy.tokens import Doc, Span
 
 from kg.facts import DocumentFacts, Evidence
 
-__all__ = ["add_span", "evidence_for", "facts_of", "is_word_boundary", "register_extensions", "sentence_bounds",
-           "sentences"]
+__all__ = [
+    "add_span",
+    "evidence_for",
+    "facts_of",
+    "is_word_boundary",
+    "register_extensions",
+    "sentence_bounds",
+    "sentences",
+    "text_of",
+]
 
 SPAN_GROUPS = ("districts", "orgs", "persons", "roles", "measures", "projects", "money")
 
@@ -30,6 +38,18 @@ def register_extensions() -> None:
     for name in ("key", "kind", "value"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
+
+
+TEXT_KEY = "policykg.text"
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy rebuilds it from every token on each access, which costs
+    O(length) per call on a character Doc."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def facts_of(doc: Doc) -> DocumentFacts:
@@ -75,4 +95,4 @@ def sentences(doc: Doc) -> list[tuple[int, int]]:
 def evidence_for(doc: Doc, start: int, end: int) -> Evidence:
     """The :class:`Evidence` for characters [start, end) of ``doc``."""
     s, e = sentence_bounds(doc, start)
-    return Evidence(start, end, doc.text[start:end], s, e)
+    return Evidence(start, end, text_of(doc)[start:end], s, e)

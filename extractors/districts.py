@@ -14,7 +14,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import everyday_name
 from extractors.lexicons import Division, admin_divisions, read_entries
 from kg.facts import District
@@ -33,27 +33,34 @@ def district_candidates() -> dict[str, tuple[Division, ...]]:
     return {s: tuple(d) for s, d in forms.items()}
 
 
+@cache
+def _lengths_by_prefix() -> dict[str, tuple[int, ...]]:
+    """For each two-character prefix of a surface form, the form lengths to try, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for surface in district_candidates():
+        lengths.setdefault(surface[:2], set()).add(len(surface))
+    return {prefix: tuple(sorted(ls, reverse=True)) for prefix, ls in lengths.items()}
+
+
 def find_district_mentions(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Leftmost-longest matches of any surface form, as (start, end, candidate divisions).
 
-    A dictionary probe per position and length: a 6,000-way regex alternation is ten times slower.
+    One probe of a two-character prefix table per position (a 6,000-way regex is much slower).
 
     >>> [(s, e, [d.name for d in c]) for s, e, c in find_district_mentions("潼南区和遂宁")]
     [(0, 3, ['潼南区']), (4, 6, ['遂宁市'])]
     """
-    forms = district_candidates()
-    lengths = sorted({len(s) for s in forms}, reverse=True)
+    forms, by_prefix = district_candidates(), _lengths_by_prefix()
     out = []
     i, n = 0, len(text)
-    while i < n:
-        for length in lengths:
+    while i < n - 1:
+        for length in by_prefix.get(text[i:i + 2], ()):
             candidates = forms.get(text[i:i + length]) if i + length <= n else None
             if candidates:
                 out.append((i, i + length, candidates))
-                i += length
+                i += length - 1
                 break
-        else:
-            i += 1
+        i += 1
     return out
 
 
@@ -65,10 +72,10 @@ class DistrictRecognizer:
         self._context: set[str] = set()  # cities and provinces the current document mentions
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         mentions = find_district_mentions(text)
         regions = self._regions(mentions)
-        text = doc.text
+        text = text_of(doc)
         self._context = {d.adcode for start, end, candidates in mentions for d in candidates
                          if len(candidates) == 1 and (d.level != "county" or d.name == text[start:end])}
         doc._.region = regions[0] if regions else None
@@ -102,7 +109,7 @@ class DistrictRecognizer:
 
     def _resolve(self, doc: Doc, start: int, end: int, candidates: tuple[Division, ...],
                  regions: list[str]) -> Division | None:
-        surface = doc.text[start:end]
+        surface = text_of(doc)[start:end]
         is_full = any(surface in (d.name, everyday_name(d)) for d in candidates)
         if is_full:
             candidates = tuple(d for d in candidates if surface in (d.name, everyday_name(d)))

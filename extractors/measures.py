@@ -30,7 +30,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds
+from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.lexicons import read_entries, read_table
 from kg.facts import Measure
 
@@ -524,7 +524,7 @@ def _issuer(doc: Doc, start: int) -> str | None:
     if "orgs" not in doc.spans:
         return None
     sent_start, _ = sentence_bounds(doc, start)
-    text = doc.text
+    text = text_of(doc)
     for span in sorted(doc.spans["orgs"], key=lambda s: -s.end):
         if sent_start <= span.start and span.end <= start:
             between = text[span.end:start]
@@ -555,7 +555,7 @@ class MeasureExtractor:
         if "measures" not in doc.spans:
             doc.spans["measures"] = []
         facts = facts_of(doc)
-        for m in find_measures(doc.text):
+        for m in find_measures(text_of(doc)):
             # the class must follow from the name alone, or one measure gets two classes in two
             # documents ("巴山工匠" written once with 计划, once with 行动): a suffix-less name is a Program
             kind = m.kind if classify_measure(m.name, "") else "Program"

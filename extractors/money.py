@@ -25,7 +25,7 @@ from decimal import Decimal
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds
+from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.lexicons import read_table
 from kg.facts import EntityRef, FundingAmount, Qualifier
 
@@ -234,7 +234,7 @@ class MoneyExtractor:
         self.use_document_region = use_document_region
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         if "money" not in doc.spans:
             doc.spans["money"] = []
         facts = facts_of(doc)
@@ -265,7 +265,7 @@ class MoneyExtractor:
             inside = [s for s in spans if lo <= s.start and s.end <= hi]
             return max(inside, key=lambda s: (s.end, s.end - s.start), default=None)
 
-        text = doc.text
+        text = text_of(doc)
         # "投资5000万元建设某平台": the money is for what it builds, named right after it
         purpose_verb = FOR_BUILDING.match(text, mention.end)
         if purpose_verb is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import LEVEL_CHARS, local_district, organ_names
 from extractors.lexicons import admin_divisions, read_entries, read_table, word_tags
 from kg.facts import Organization
@@ -84,7 +84,7 @@ class OrganizationRecognizer:
 
     # -- district organs and departments -------------------------------------------------------
     def _district_bodies(self, doc: Doc) -> list[_Found]:
-        text, divisions = doc.text, admin_divisions()
+        text, divisions = text_of(doc), admin_divisions()
         out: list[_Found] = []
         anchors: list[tuple[int, int, str | None, str]] = []  # (start, end-of-prefix, adcode, level char)
         for span in doc.spans.get("districts", []):
@@ -134,14 +134,14 @@ class OrganizationRecognizer:
 
     def _unlisted_department(self, doc: Doc, pos: int) -> re.Match[str] | None:
         """A department the lexicon lacks, named plainly after its district: "省广播电视局"."""
-        m = UNLISTED_DEPARTMENT.match(doc.text, pos)
+        m = UNLISTED_DEPARTMENT.match(text_of(doc), pos)
         if m is None or not is_word_boundary(doc, m.end()) or m.group().endswith(self.not_departments):
             return None
         return m
 
     # -- central organs and suffix-named bodies -------------------------------------------------
     def _named_bodies(self, doc: Doc, taken: list[_Found]) -> list[_Found]:
-        text = doc.text
+        text = text_of(doc)
         occupied = bytearray(len(text) + 1)
         for f in taken:
             occupied[f.start:f.end] = b"\x01" * (f.end - f.start)
@@ -197,7 +197,7 @@ class OrganizationRecognizer:
             outer = group[-1]
             if len(group) > 1:
                 parent = group[-2]
-                tail = doc.text[parent.end:outer.end]
+                tail = text_of(doc)[parent.end:outer.end]
                 if any(parent.end == a and b < outer.end for a, b in places) and len(tail) <= 6:
                     outer = parent
             kept.append(outer)
@@ -207,17 +207,17 @@ class OrganizationRecognizer:
         """A dateline "新渝报讯" names the newspaper ("…报讯（记者…）")."""
         spans = {(f.start, f.end) for f in taken}
         out = []
-        for m in re.finditer(r"([\u4e00-\u9fff]{2,5}报)讯", doc.text):
-            start = self._left_boundary(doc, m.end(1) - 1, bytearray(len(doc.text) + 1))
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,5}报)讯", text_of(doc)):
+            start = self._left_boundary(doc, m.end(1) - 1, bytearray(len(text_of(doc)) + 1))
             if m.end(1) - start >= 3 and (start, m.end(1)) not in spans:
-                name = doc.text[start:m.end(1)]
+                name = text_of(doc)[start:m.end(1)]
                 out.append(_Found(start, m.end(1), name, "media", (), None))
         return out
 
     def _left_boundary(self, doc: Doc, suffix_start: int, occupied: bytearray, verbs_inside: bool = False) -> int:
         """Extend a name leftwards from its suffix, a segmenter word at a time, up to punctuation,
         a stopword, a verb/adverb/numeral (by the POS lexicon) or MAX_NAME characters."""
-        text, tags = doc.text, word_tags()
+        text, tags = text_of(doc), word_tags()
         start = suffix_start
         limit = max(0, suffix_start - MAX_NAME)
         depth = 0
@@ -245,7 +245,7 @@ class OrganizationRecognizer:
         A name opens with a place, a proper noun, an out-of-vocabulary word (brand names such as
         康泰) or one of the national openers (国家, 中国 ...); a description opens with a common word.
         """
-        head = doc.text[start:suffix_start]
+        head = text_of(doc)[start:suffix_start]
         if not head or COUNTED.match(head) or head[0] in "各该本这那其每":
             return False
         if any(s.start == start for s in doc.spans.get("districts", [])):
@@ -259,7 +259,7 @@ class OrganizationRecognizer:
         i = start + 1
         while i < end and not is_word_boundary(doc, i):
             i += 1
-        return doc.text[start:i]
+        return text_of(doc)[start:i]
 
     def _trim_to_place(self, doc: Doc, start: int, suffix_start: int) -> int:
         """"回引西南大学" → "西南大学": a short unknown lead-in before a place word is not the name."""
@@ -267,7 +267,7 @@ class OrganizationRecognizer:
             if is_word_boundary(doc, i):
                 word = self._first_word(doc, i, suffix_start)
                 if any(s.start == i for s in doc.spans.get("districts", [])) or word_tags().get(word) == "ns":
-                    lead = doc.text[start:i]
+                    lead = text_of(doc)[start:i]
                     if word_tags().get(lead) not in PROPER_TAGS:
                         return i
         return start

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import local_district, organ_names
 from extractors.lexicons import admin_divisions, read_entries, read_table
 from kg.facts import PUBLIC_ORG_KINDS, Person, Post
@@ -77,14 +77,14 @@ class PersonRecognizer:
         return 1 if text[i:i + 1] in (self.strong if strong else self.single) else 0
 
     def _after_ok(self, doc: Doc, e: int) -> bool:
-        text = doc.text
+        text = text_of(doc)
         if e >= len(text) or text[e] in PUNCT:
             return True
         return bool(self.role_re.match(text, e)) or text.startswith(AFTER_NAME, e)
 
     def name_at(self, doc: Doc, s: int, strong: bool = False, lenient_end: bool = False) -> int | None:
         """End of a personal name starting at ``s``, or None."""
-        text = doc.text
+        text = text_of(doc)
         k = self._surname_len(text, s, strong)
         if not k:
             return None
@@ -113,7 +113,7 @@ class PersonRecognizer:
 
     # -- the component --------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         names: dict[int, int] = {}  # start -> end
         chains: list[tuple[int, int]] = []  # (name start, chain end == name start)
         shared: list[tuple[int, int, int, int]] = []  # (title start, title end, name start, name end)
@@ -183,7 +183,7 @@ class PersonRecognizer:
         """Every token of a short line of space-separated names is a name, or none is."""
         found, pos = [], start
         for token in line.split(" "):
-            if self._surname_len(doc.text, pos, strong=True) and not any(c in NON_NAME for c in token):
+            if self._surname_len(text_of(doc), pos, strong=True) and not any(c in NON_NAME for c in token):
                 found.append((pos, pos + len(token)))
             pos += len(token) + 1
         if len(found) == len(line.split(" ")):
@@ -195,7 +195,7 @@ class PersonRecognizer:
 
     def _name_run(self, doc: Doc, pos: int, names: dict[int, int]) -> None:
         """Names in a byline: "记者刘星犹骥" (two names run together once spaces are removed)."""
-        text = doc.text
+        text = text_of(doc)
         while pos < len(text):
             e = self.name_at(doc, pos, lenient_end=True)
             if e is None:
@@ -210,7 +210,7 @@ class PersonRecognizer:
     def _emit(self, doc: Doc, names: dict[int, int], chains: list[tuple[int, int]],
               shared: list[tuple[int, int, int, int]]) -> None:
         facts = facts_of(doc)
-        text = doc.text
+        text = text_of(doc)
         posts_by_name: dict[str, list[Post]] = {}
         last_post: dict[int, Post] = {}
         for start, end in chains:
@@ -256,7 +256,7 @@ class PersonRecognizer:
 
     def _posts(self, doc: Doc, name_start: int, name_end: int) -> list[Post]:
         """Split the title chain that ends at ``name_start`` into posts."""
-        text = doc.text
+        text = text_of(doc)
         begin = name_start
         while begin > 0 and text[begin - 1] not in CLAUSE_END:
             begin -= 1
@@ -309,7 +309,7 @@ class PersonRecognizer:
         best = None
         for span in doc.spans.get("orgs", []):
             if item_start <= span.start and span.end in (role_start, role_start - 2) and span.end <= role_start:
-                if doc.text[span.end:role_start] in ("", "党组", "党委", "党工"):
+                if text_of(doc)[span.end:role_start] in ("", "党组", "党委", "党工"):
                     best = span._.key
         return best
 

@@ -20,7 +20,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds
+from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.lexicons import read_entries, read_table
 from extractors.measures import name_start
 from kg.facts import Project
@@ -185,7 +185,7 @@ def _district(doc: Doc, start: int, end: int) -> str | None:
     outside the name, else the last district inside the name."""
     if "districts" not in doc.spans:
         return None
-    text = doc.text
+    text = text_of(doc)
     sent_start, sent_end = sentence_bounds(doc, start)
     spans = [s for s in doc.spans["districts"] if sent_start <= s.start and s.end <= sent_end]
     for s in spans:
@@ -206,7 +206,7 @@ class ProjectExtractor:
             doc.spans["projects"] = []
         taken = [(s.start, s.end) for s in doc.spans["measures"]] if "measures" in doc.spans else []
         facts = facts_of(doc)
-        for p in find_projects(doc.text):
+        for p in find_projects(text_of(doc)):
             # a project named inside a measure's name ("…文化公园建设实施方案") is the measure's topic
             if any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in taken):
                 continue

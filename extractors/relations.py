@@ -15,7 +15,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import evidence_for, facts_of, sentences
+from extractors.annotations import evidence_for, facts_of, sentences, text_of
 from kg.dates import resolve_relative_date
 from kg.facts import EntityRef, Relation
 
@@ -39,7 +39,7 @@ class RelationExtractor:
         person_starts = [p.start for p in persons]
         districts = list(doc.spans.get("districts", []))
         for sent_start, sent_end in sentences(doc):
-            text = doc.text[sent_start:sent_end]
+            text = text_of(doc)[sent_start:sent_end]
             lo, hi = bisect_left(person_starts, sent_start), bisect_left(person_starts, sent_end)
             in_sent = [p for p in persons[lo:hi] if p.end <= sent_end]
             # only sentences naming people can report who chaired or attended
@@ -47,7 +47,7 @@ class RelationExtractor:
             when = self._date_near(doc, meeting_end) if meeting else None
             if meeting and in_sent:
                 # "陈一清主持会议", "会议由区委副书记陈立主持"
-                chaired = next((p for p in in_sent if doc.text.startswith("主持", p.end)), None)
+                chaired = next((p for p in in_sent if text_of(doc).startswith("主持", p.end)), None)
                 if chaired is not None:
                     facts.relations.append(Relation(EntityRef("person", chaired.text), "chaired",
                                                     EntityRef("meeting", meeting),
@@ -74,19 +74,19 @@ class RelationExtractor:
     def _date_near(self, doc: Doc, end: int) -> str | None:
         """When a meeting named just before ``end`` took place: the last "1月3日" in its paragraph
         up to there, resolved against the document date; else the document date."""
-        para_start = doc.text.rfind("\n", 0, end) + 1
-        mentions = DATE_MENTION.findall(doc.text, para_start, end)
+        para_start = text_of(doc).rfind("\n", 0, end) + 1
+        mentions = DATE_MENTION.findall(text_of(doc), para_start, end)
         resolved = resolve_relative_date(mentions[-1], doc._.doc_date) if mentions else None
         return resolved or doc._.doc_date
 
     def _meeting(self, doc: Doc, start: int, end: int) -> tuple[str, int] | None:
         """The meeting a sentence reports: the latest one named up to its end, in its paragraph."""
-        para_start = doc.text.rfind("\n", 0, start) + 1
+        para_start = text_of(doc).rfind("\n", 0, start) + 1
         # the paragraph first; else the headline or lead a few paragraphs up
         for window_start in (para_start, max(0, start - MEETING_LOOKBACK)):
-            named = [(m.start(), m.end(), m.group(1)) for m in MEETING.finditer(doc.text, window_start, end)]
+            named = [(m.start(), m.end(), m.group(1)) for m in MEETING.finditer(text_of(doc), window_start, end)]
             named += [(m.start(), m.end(), m.group(1) + m.group(2))
-                      for m in CONVENED.finditer(doc.text, window_start, end)]
+                      for m in CONVENED.finditer(text_of(doc), window_start, end)]
             if named:
                 _, found_end, name = max(named)
                 return name, found_end

@@ -7,6 +7,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.annotations import text_of
 from kg.normalize import split_sentences
 
 __all__ = ["SentenceSetter"]
@@ -17,7 +18,7 @@ class SentenceSetter:
     ``doc._.sentence_starts`` for the fast look-ups of :func:`extractors.annotations.sentence_bounds`."""
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = sorted({0, *(start for start, _ in split_sentences(doc.text))} - {len(doc)})
+        starts = sorted({0, *(start for start, _ in split_sentences(text_of(doc)))} - {len(doc)})
         if len(doc):
             # one vectorized write: per-token assignment costs seconds on a long document
             values = numpy.full((len(doc), 1), -1, dtype="int64")

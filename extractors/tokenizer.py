@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from extractors.annotations import register_extensions
+from extractors.annotations import TEXT_KEY, register_extensions
 
 __all__ = ["CharTokenizer", "Segmenter", "create_char_tokenizer"]
 
@@ -50,6 +50,7 @@ class CharTokenizer:
             pos = found + len(word)
             bounds[pos] = 1
         doc._.word_bounds = bounds
+        doc.user_data[TEXT_KEY] = text  # spares rebuilding doc.text from the tokens
         return doc
 
     # spaCy serializes tokenizers with the pipeline; the segmenter is rebuilt from config
