@@ -185,7 +185,7 @@ class OrganizationRecognizer:
 
     def _outermost(self, doc: Doc, found: list[_Found]) -> list[_Found]:
         """Of names nested at one start ("华中科技大学" ⊂ "华中科技大学同济医学院附属协和医院"), keep
-        the longest — unless it is a branch named parent + place ("江苏省中医院重庆医院"), which
+        the longest — unless it is a branch named parent + place ("浙江省中医院成都医院"), which
         is left to the project recognizer while the parent stays an organization."""
         by_start: dict[int, list[_Found]] = {}
         for f in found:

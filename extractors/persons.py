@@ -3,12 +3,12 @@
 A personal name is a surname from ``surnames.txt`` plus one or two characters, accepted only in a
 context that marks it as a name:
 
-* after a title chain: "大足区委副书记、区长、领导小组副组长徐晓勇" (the chain gives the posts);
-* before a title: "胡衡华市长", "陈敏尔书记";
-* bylines and credits: "记者曾蕊", "（记者刘星 犹骥）", "摄/张娟";
-* an interview speaker at a paragraph start: "李明清：";
-* a clause-initial name followed by a speech verb: "刘国中强调";
-* a "、"-list ending in 等 ("何继善、谭建荣等7名院士").
+* after a title chain: "大足区委副书记、区长、领导小组副组长王建华" (the chain gives the posts);
+* before a title: "孙宏伟市长", "高峰书记";
+* bylines and credits: "记者冯悦", "（记者吴涛 韩冰）", "摄/许静";
+* an interview speaker at a paragraph start: "马志刚：";
+* a clause-initial name followed by a speech verb: "孙立平强调";
+* a "、"-list ending in 等 ("郭振华、周立新等7名院士").
 
 Each title in a chain becomes a :class:`kg.facts.Post` whose organization is the one written
 before the title, the one the title implies ("区长" → the district's government), or the one the
@@ -105,7 +105,7 @@ class PersonRecognizer:
         for e in options:
             if self._after_ok(doc, e):
                 return e
-        for e in options:  # the segmenter saw exactly this word: "胡衡华|分别"
+        for e in options:  # the segmenter saw exactly this word: "孙宏伟|分别"
             if is_word_boundary(doc, s) and is_word_boundary(doc, e) and \
                     not any(is_word_boundary(doc, i) for i in range(s + 1, e)):
                 return e
@@ -130,7 +130,7 @@ class PersonRecognizer:
                     names.setdefault(e + 1, nxt)
                     shared.append((m.start(), m.end(), e + 1, nxt))
                     e = nxt
-        for m in self.role_re.finditer(text):  # name before title: 胡衡华市长
+        for m in self.role_re.finditer(text):  # name before title: 孙宏伟市长
             if self._role_continues(text, m.end()):
                 continue
             for length in (3, 2, 4):
@@ -150,8 +150,8 @@ class PersonRecognizer:
         for m in re.finditer(r"(?:记者|通讯员|摄影|摄|文/|图/|摄/)[:：/]?", text):
             self._name_run(doc, m.end(), names)
         for m in re.finditer(r"(?m)^(?:[\u4e00-\u9fff]{2,3} )+[\u4e00-\u9fff]{2,3}$", text):
-            self._name_line(doc, m.start(), m.group(), names)  # an author line: "苏崇生 李海霞"
-        for span in doc.spans.get("orgs", []):  # affiliation lists: "西南大学夏庆友、四川大学丁桑岚"
+            self._name_line(doc, m.start(), m.group(), names)  # an author line: "林海 周晓燕"
+        for span in doc.spans.get("orgs", []):  # affiliation lists: "西南大学梁文博、四川大学钟雅琴"
             if span._.kind in AFFILIATIONS:
                 e = self.name_at(doc, span.end, strong=True)
                 if e is not None and text[e:e + 1] in ("、", "等"):
@@ -194,13 +194,13 @@ class PersonRecognizer:
         return text.startswith(("处", "长", "员会", "会"), i)
 
     def _name_run(self, doc: Doc, pos: int, names: dict[int, int]) -> None:
-        """Names in a byline: "记者刘星犹骥" (two names run together once spaces are removed)."""
+        """Names in a byline: "记者吴涛韩冰" (two names run together once spaces are removed)."""
         text = text_of(doc)
         while pos < len(text):
             e = self.name_at(doc, pos, lenient_end=True)
             if e is None:
                 return
-            # a 3-char reading that leaves a name right after it is really 2 + name: 刘星|犹骥
+            # a 3-char reading that leaves a name right after it is really 2 + name: 吴涛|韩冰
             if e - pos == 3 and self._surname_len(text, e - 1) and self.name_at(doc, e - 1, lenient_end=True):
                 e -= 1
             names.setdefault(pos, e)

@@ -1,6 +1,6 @@
 """Relations between recognized entities: who chaired or attended a meeting, who signed with whom.
 
-* "陈一清主持会议" / "会议由罗晓春主持" → chaired; persons of a sentence ending in 出席/参加会议 →
+* "张明远主持会议" / "会议由李国强主持" → chaired; persons of a sentence ending in 出席/参加会议 →
   attended. The meeting is the latest "…会议" (or "X召开会议" → "X会议") named in the paragraph,
   else a few paragraphs up; its date is the "1月3日" stated there, resolved against the document
   date (:func:`kg.dates.resolve_relative_date`).
@@ -46,7 +46,7 @@ class RelationExtractor:
             meeting, meeting_end = (self._meeting(doc, sent_start, sent_end) if in_sent else None) or (None, 0)
             when = self._date_near(doc, meeting_end) if meeting else None
             if meeting and in_sent:
-                # "陈一清主持会议", "会议由区委副书记陈立主持"
+                # "张明远主持会议", "会议由区委副书记陈立主持"
                 chaired = next((p for p in in_sent if text_of(doc).startswith("主持", p.end)), None)
                 if chaired is not None:
                     facts.relations.append(Relation(EntityRef("person", chaired.text), "chaired",

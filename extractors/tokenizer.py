@@ -1,7 +1,7 @@
 """A character tokenizer that keeps the segmenter's word boundaries as an annotation.
 
 Chinese names, districts and organizations are recognized on characters: a segmenter may split
-"徐秀霞" into "徐" "秀霞" or glue "区长徐晓勇" together, so token boundaries cannot be trusted as
+"赵秀云" into "徐" "秀霞" or glue "区长王建华" together, so token boundaries cannot be trusted as
 entity boundaries. Every character is one token; the segmenter's words are kept in
 ``doc._.word_bounds`` so extractors can still ask "does a word start here?" (which is how a
 district short form inside another word, such as 金山 in 金山银山, is rejected).

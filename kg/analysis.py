@@ -37,8 +37,8 @@ def records(result: QueryResult) -> list[dict[str, Any]]:
     """A SELECT result as a list of ``{variable: Python value}`` dicts.
 
     >>> from kg.query import QueryResult
-    >>> records(QueryResult("SELECT", ["name", "n"], [(Literal("陈一清", lang="zh"), Literal(3))]))
-    [{'name': '陈一清', 'n': 3}]
+    >>> records(QueryResult("SELECT", ["name", "n"], [(Literal("张明远", lang="zh"), Literal(3))]))
+    [{'name': '张明远', 'n': 3}]
     """
     out = []
     for row in result.rows:
@@ -137,7 +137,7 @@ def meeting_cooccurrence(store: KnowledgeStore, person: str | None = None) -> li
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
-    ...     meeting_cooccurrence(store, "陈一清")
+    ...     meeting_cooccurrence(store, "张明远")
     []
     """
     return records(run_saved(store, "meeting_cooccurrence", {"person": person} if person else {}))

@@ -9,12 +9,12 @@ renders that as the text of ``policykg show NAME``.
 >>> G = to_networkx(example_graph())
 >>> report = describe(G, "https://w3id.org/policykg/id/person/a")
 >>> print(report.format())  # doctest: +NORMALIZE_WHITESPACE
-陈一清  [Official]  id:person/a
+张明远  [Official]  id:person/a
   types: pkg:Official, schema:Person
 <BLANKLINE>
 facts (1):
   post: 大足区委书记  (role 书记; organization 中共重庆市大足区委员会)
-    “大足区委书记陈一清主持会议。”
+    “大足区委书记张明远主持会议。”
       — a.txt, characters 0–6 (seeds/a.txt)
 """
 
@@ -59,8 +59,8 @@ class EvidenceRef:
     def format(self) -> str:
         """Two lines: the quoted sentence, then where it is.
 
-        >>> print(EvidenceRef("陈一清主持会议。", 0, 3, "a.txt", "seeds/a.txt").format())
-        “陈一清主持会议。”
+        >>> print(EvidenceRef("张明远主持会议。", 0, 3, "a.txt", "seeds/a.txt").format())
+        “张明远主持会议。”
           — a.txt, characters 0–3 (seeds/a.txt)
         """
         where = self.document + (f", characters {self.start}–{self.end}" if self.start is not None else "")
@@ -191,7 +191,7 @@ def describe(G: nx.MultiDiGraph, node: str) -> EntityReport:
     >>> r.aliases, [(s.relation, s.value) for s in r.statements]
     (['大足区委'], [('post', '大足区委书记'), ('serves', '大足区')])
     >>> r.statements[0].details
-    (('role', '书记'), ('holder', '陈一清'))
+    (('role', '书记'), ('holder', '张明远'))
     """
     if node not in G:
         raise KeyError(f"{node} is not a node of the graph")

@@ -12,7 +12,7 @@ the Latin letters and symbols. :func:`missing_glyphs` checks a font's character 
 the tests prove that labels render.
 
 >>> font = cjk_font()
->>> font.family, missing_glyphs(font, "大足区委书记陈一清")
+>>> font.family, missing_glyphs(font, "大足区委书记张明远")
 ('Noto Sans CJK SC', '')
 """
 

@@ -10,11 +10,11 @@ Evidence offsets in the facts index the *normalized* text; the graph stores offs
 *original* file (``NormalizedText.to_original``) and the sentence as normalized.
 
 >>> from kg.facts import DocumentFacts, Person
->>> facts = DocumentFacts(persons=[Person("陈一清", True, "500000")])
+>>> facts = DocumentFacts(persons=[Person("张明远", True, "500000")])
 >>> meta = DocumentMeta(name="a.txt", sha256="0" * 64, path="/tmp/a.txt", date="2023-01-04")
->>> g = document_graph(meta, _IdentityText("陈一清主持会议。"), facts)
+>>> g = document_graph(meta, _IdentityText("张明远主持会议。"), facts)
 >>> from kg.namespaces import PKG, RDF
->>> (person_iri("陈一清", "500000"), RDF.type, PKG.Official) in g
+>>> (person_iri("张明远", "500000"), RDF.type, PKG.Official) in g
 True
 """
 
@@ -517,11 +517,11 @@ def document_graph(doc: DocumentMetadata, normalized: OffsetMap, facts: Document
 
     >>> from kg.facts import DocumentFacts, Evidence, Post
     >>> ev = Evidence(0, 6, "大足区委书记", 0, 12)
-    >>> facts = DocumentFacts(posts=[Post("陈一清", "书记", "大足区委", "大足区委书记", ev)])
+    >>> facts = DocumentFacts(posts=[Post("张明远", "书记", "大足区委", "大足区委书记", ev)])
     >>> meta = DocumentMeta(name="a.txt", sha256="ab" * 32, path="a.txt")
-    >>> g = document_graph(meta, _IdentityText("大足区委书记陈一清主持会议。"), facts)
+    >>> g = document_graph(meta, _IdentityText("大足区委书记张明远主持会议。"), facts)
     >>> sorted(str(o) for o in g.objects(None, RDFS.label))
-    ['书记', '大足区委', '大足区委书记', '陈一清']
+    ['书记', '大足区委', '大足区委书记', '张明远']
     """
     paths = [str(doc.path)] if source_paths is None else [str(p) for p in source_paths]
     return _DocumentGraphBuilder(doc, normalized, facts, paths).build()

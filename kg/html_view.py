@@ -11,7 +11,7 @@ installed.
 
 >>> from kg.network import example_graph, to_networkx
 >>> page = neighbourhood_html(to_networkx(example_graph()), "https://w3id.org/policykg/id/person/a", depth=2)
->>> "陈一清" in page and "<script src" not in page and "<link" not in page
+>>> "张明远" in page and "<script src" not in page and "<link" not in page
 True
 """
 

@@ -6,7 +6,7 @@ use their GB/T 2260 code and documents the start of their content hash instead o
 
 >>> district_iri("500111")
 rdflib.term.URIRef('https://w3id.org/policykg/id/district/500111')
->>> str(person_iri("陈一清", "500000")) == str(person_iri("陈一清", "500000"))
+>>> str(person_iri("张明远", "500000")) == str(person_iri("张明远", "500000"))
 True
 >>> str(role_iri("书记"))
 'https://w3id.org/policykg/id/role/ae27345b10250002'
@@ -65,8 +65,8 @@ def district_iri(adcode: str) -> URIRef:
 def person_key(name: str, region: str | None) -> str:
     """The canonical key of a person: name and province-level region, which tells namesakes apart.
 
-    >>> person_key("陈一清", "500000")
-    '陈一清|500000'
+    >>> person_key("张明远", "500000")
+    '张明远|500000'
     >>> person_key("张三", None)
     '张三|'
     """
@@ -76,7 +76,7 @@ def person_key(name: str, region: str | None) -> str:
 def person_iri(name: str, region: str | None = None) -> URIRef:
     """``id:person/<slug(name|region)>``.
 
-    >>> person_iri("陈一清", "500000") == person_iri("陈一清", None)
+    >>> person_iri("张明远", "500000") == person_iri("张明远", None)
     False
     """
     return _iri("person", person_key(name, region))
@@ -103,7 +103,7 @@ def role_iri(role: str) -> URIRef:
 def post_iri(person: str, region: str | None, role: str, org: str | None) -> URIRef:
     """``id:post/<slug(person-key|role|org)>``.
 
-    >>> post_iri("陈一清", "500000", "书记", "大足区委") == post_iri("陈一清", "500000", "书记", None)
+    >>> post_iri("张明远", "500000", "书记", "大足区委") == post_iri("张明远", "500000", "书记", None)
     False
     """
     return _iri("post", f"{person_key(person, region)}|{role}|{org or ''}")
@@ -112,7 +112,7 @@ def post_iri(person: str, region: str | None, role: str, org: str | None) -> URI
 def measure_iri(name: str) -> URIRef:
     """``id:measure/<slug(canonical name)>``.
 
-    >>> str(measure_iri("鸿雁计划")).startswith("https://w3id.org/policykg/id/measure/")
+    >>> str(measure_iri("春雨计划")).startswith("https://w3id.org/policykg/id/measure/")
     True
     """
     return _iri("measure", name)
@@ -130,7 +130,7 @@ def agreement_iri(doc_sha256: str, start: int, end: int) -> URIRef:
 def project_iri(name: str) -> URIRef:
     """``id:project/<slug(canonical name)>``.
 
-    >>> str(project_iri("江苏省中医院重庆医院")).startswith("https://w3id.org/policykg/id/project/")
+    >>> str(project_iri("浙江省中医院成都医院")).startswith("https://w3id.org/policykg/id/project/")
     True
     """
     return _iri("project", name)

@@ -8,10 +8,10 @@ Works on the networkx view of :mod:`kg.network`: a name matches a node's ``label
 >>> [m.label for m in find_entities(G, "大足区委")]
 ['中共重庆市大足区委员会']
 >>> try:
-...     resolve_entity(G, "陈一青")
+...     resolve_entity(G, "张明圆")
 ... except EntityNotFound as e:
 ...     print(e)
-no entity named '陈一青'; did you mean: 陈一清 (Official)?
+no entity named '张明圆'; did you mean: 张明远 (Official)?
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def resolve_entity(G: nx.MultiDiGraph, name: str, *, types: set[str] | None = No
     >>> G = to_networkx(example_graph())
     >>> resolve_entity(G, "大足区委")
     'https://w3id.org/policykg/id/org/a'
-    >>> resolve_entity(G, "陈一")
+    >>> resolve_entity(G, "张明")
     'https://w3id.org/policykg/id/person/a'
     """
     matches = find_entities(G, name, types=types)

@@ -14,7 +14,7 @@ a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`ed
 
 >>> G = to_networkx(example_graph())
 >>> G.nodes["https://w3id.org/policykg/id/person/a"]["type"], G.nodes["https://w3id.org/policykg/id/person/a"]["label"]
-('Official', '陈一清')
+('Official', '张明远')
 >>> sorted(k for _, _, k in G.edges(keys=True))
 ['areaServed', 'holds', 'postIn', 'role']
 """
@@ -102,14 +102,14 @@ def example_graph() -> Graph:
         @prefix org: <http://www.w3.org/ns/org#> .
         @prefix prov: <http://www.w3.org/ns/prov#> .
         @prefix pkg: <https://w3id.org/policykg/ontology#> .
-        <person/a> a schema:Person, pkg:Official ; rdfs:label "陈一清"@zh ; org:holds <post/a> .
+        <person/a> a schema:Person, pkg:Official ; rdfs:label "张明远"@zh ; org:holds <post/a> .
         <post/a> a org:Post ; rdfs:label "大足区委书记"@zh ; org:role <role/a> ; org:postIn <org/a> ;
             pkg:evidence <evidence/a> ; prov:wasDerivedFrom <doc/a> .
         <role/a> a org:Role ; rdfs:label "书记"@zh .
         <org/a> a org:Organization ; rdfs:label "中共重庆市大足区委员会"@zh ; skos:altLabel "大足区委"@zh ;
             schema:areaServed <district/500111> .
         <district/500111> a schema:AdministrativeArea ; rdfs:label "大足区"@zh ; pkg:adminCode "500111" .
-        <evidence/a> a pkg:Evidence ; pkg:sentence "大足区委书记陈一清主持会议。"@zh ;
+        <evidence/a> a pkg:Evidence ; pkg:sentence "大足区委书记张明远主持会议。"@zh ;
             pkg:startOffset 0 ; pkg:endOffset 6 ; prov:wasDerivedFrom <doc/a> .
         <doc/a> a pkg:Document ; schema:name "a.txt" ; pkg:sourcePath "seeds/a.txt" .
     """)
@@ -150,7 +150,7 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
     >>> G = to_networkx(example_graph())
     >>> post = G.nodes["https://w3id.org/policykg/id/post/a"]
     >>> post["label"], post["documents"], post["evidence"][0]["sentence"]
-    ('大足区委书记', ['a.txt'], '大足区委书记陈一清主持会议。')
+    ('大足区委书记', ['a.txt'], '大足区委书记张明远主持会议。')
     >>> G.nodes["https://w3id.org/policykg/id/org/a"]["aliases"]
     ['大足区委']
     """
@@ -264,7 +264,7 @@ def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
     >>> G = to_networkx(example_graph())
     >>> sub = neighbourhood(G, "https://w3id.org/policykg/id/person/a", depth=2)
     >>> sorted(node_name(sub, n) for n in sub)
-    ['中共重庆市大足区委员会', '书记', '大足区委书记', '陈一清']
+    ['中共重庆市大足区委员会', '书记', '大足区委书记', '张明远']
     """
     if node not in G:
         raise KeyError(f"{node} is not a node of the graph")
@@ -296,7 +296,7 @@ def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
     >>> for step in shortest_connection(G, "https://w3id.org/policykg/id/person/a",
     ...                                 "https://w3id.org/policykg/id/district/500111"):
     ...     print(step["from"], step["direction"], step["relation"], step["to"])
-    陈一清 -> holds 大足区委书记
+    张明远 -> holds 大足区委书记
     大足区委书记 -> postIn 中共重庆市大足区委员会
     中共重庆市大足区委员会 -> areaServed 大足区
     """
@@ -324,7 +324,7 @@ def official_network(G: nx.MultiDiGraph, district: str) -> nx.Graph:
     >>> G = to_networkx(example_graph())
     >>> N = official_network(G, "https://w3id.org/policykg/id/district/500111")
     >>> [(node_name(N, u), node_name(N, v), d["posts"]) for u, v, d in N.edges(data=True)]
-    [('中共重庆市大足区委员会', '陈一清', ['大足区委书记'])]
+    [('中共重庆市大足区委员会', '张明远', ['大足区委书记'])]
     """
     N = nx.Graph()
     orgs = [u for u in G.predecessors(district)
@@ -359,7 +359,7 @@ def edge_evidence(G: nx.MultiDiGraph, u: str, v: str) -> list[dict[str, Any]]:
     >>> G = to_networkx(example_graph())
     >>> [e["sentence"] for e in edge_evidence(G, "https://w3id.org/policykg/id/person/a",
     ...                                         "https://w3id.org/policykg/id/post/a")]
-    ['大足区委书记陈一清主持会议。']
+    ['大足区委书记张明远主持会议。']
     """
     for node in (v, u):
         if G.nodes[node].get("type") in ("Post", "Amount"):

@@ -131,8 +131,8 @@ _CONTINUATION_RE = re.compile(
 _ROLE = r"(?:首席|特约|见习|实习)?(?:摄影记者|记者|通讯员|摄影)"
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _SP = "[ \u3000\u00a0]"
-# A whole line that is a byline: "重庆日报记者 黄乔", "本报记者 张三 李四 通讯员 王五",
-# "记者 崔力 摄/视觉重庆".
+# A whole line that is a byline: "重庆日报记者 林晓", "本报记者 张三 李四 通讯员 王五",
+# "记者 彭磊 摄/视觉重庆".
 _BYLINE_LINE_RE = re.compile(
     rf"(?:[\u4e00-\u9fff]{{0,12}}?{_ROLE}{_SP}*{_NAME}(?:(?:{_SP}|[、，,])+{_NAME})*{_SP}*)+"
     rf"(?:摄影?|报道)?(?:/\S{{1,12}})?"
@@ -476,11 +476,11 @@ def normalize(original: str) -> NormalizedText:
     Paragraphs come out one per line (separated by a single ``\\n``); broken column lines are
     joined; continuation markers are removed and bylines put on their own line.
 
-    >>> nt = normalize(" □ 重庆日报记者 黄乔\\n\\n什么是人才双向离岸机制？该机制\\n有何优势？")
+    >>> nt = normalize(" □ 重庆日报记者 林晓\\n\\n什么是人才双向离岸机制？该机制\\n有何优势？")
     >>> nt.text
-    '重庆日报记者黄乔\\n什么是人才双向离岸机制？该机制有何优势？'
+    '重庆日报记者林晓\\n什么是人才双向离岸机制？该机制有何优势？'
     >>> nt.markers[0].kind, nt.markers[0].text
-    ('byline', '重庆日报记者 黄乔')
+    ('byline', '重庆日报记者 林晓')
     >>> normalize("Version 2.0, 中文(测试)").text
     'Version 2.0，中文（测试）'
     """

@@ -7,7 +7,7 @@ shifted back to document offsets and the chunks' entities are merged again by ke
 memory then grow linearly, whatever the document's length.
 
 >>> from kg.pipeline import extract_facts           # doctest: +SKIP
->>> facts = extract_facts("大足区委书记陈一清主持会议。")  # doctest: +SKIP
+>>> facts = extract_facts("大足区委书记张明远主持会议。")  # doctest: +SKIP
 >>> [p.role for p in facts.posts]                   # doctest: +SKIP
 ['书记']
 """

@@ -83,8 +83,8 @@ def parse_term(text: str) -> Identifier:
     rdflib.term.URIRef('https://w3id.org/policykg/id/district/500111')
     >>> parse_term("<https://schema.org/Person>")
     rdflib.term.URIRef('https://schema.org/Person')
-    >>> parse_term("42").toPython(), parse_term("陈一清")
-    (42, rdflib.term.Literal('陈一清'))
+    >>> parse_term("42").toPython(), parse_term("张明远")
+    (42, rdflib.term.Literal('张明远'))
     """
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
@@ -376,7 +376,7 @@ def run_query(store: KnowledgeStore, sparql: str,
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
-    ...     r = run_query(store, "SELECT ?who WHERE { ?who rdfs:label ?name }", {"name": '"陈一清"@zh'})
+    ...     r = run_query(store, "SELECT ?who WHERE { ?who rdfs:label ?name }", {"name": '"张明远"@zh'})
     >>> r.variables, r.rows
     (['who'], [])
     """

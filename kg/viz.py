@@ -169,7 +169,7 @@ def draw_official_network(G: nx.MultiDiGraph, district: str, *, path: str | os.P
     >>> from kg.network import example_graph, to_networkx
     >>> fig = draw_official_network(to_networkx(example_graph()), "https://w3id.org/policykg/id/district/500111")
     >>> fig.axes[0].get_title(), sorted(t.get_text() for t in fig.axes[0].texts)
-    ('大足区 官员与机构', ['中共重庆市大足区委员会', '陈一清  大足区委书记'])
+    ('大足区 官员与机构', ['中共重庆市大足区委员会', '张明远  大足区委书记'])
     """
     plt = _pyplot()
     use_cjk_font()
@@ -224,11 +224,11 @@ def draw_funding(amounts: Iterable[Mapping[str, Any]], *, title: str = "资金�
     ``amount``, ``as_written``; ``type`` and ``purpose`` if known: a district's bars are labelled
     with the purpose); each bar is annotated with the amount as written.
 
-    >>> fig = draw_funding([{"funded": "鸿雁计划", "area": None, "amount": 2000000, "as_written": "最高200万元"},
-    ...                     {"funded": "“3113”项目攻坚行动计划", "area": "长寿区", "amount": 3e11,
+    >>> fig = draw_funding([{"funded": "春雨计划", "area": None, "amount": 2000000, "as_written": "最高200万元"},
+    ...                     {"funded": "“5221”项目攻坚行动计划", "area": "长寿区", "amount": 3e11,
     ...                      "as_written": "3000亿元以上"}])
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['鸿雁计划', '“3113”项目攻坚行动计划']
+    ['春雨计划', '“5221”项目攻坚行动计划']
     """
     plt = _pyplot()
     use_cjk_font()

@@ -28,10 +28,10 @@ def test_notebook_runs(seed_build, monkeypatch, name):
 def test_notebooks_are_generated_from_the_script():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_notebooks", NOTEBOOKS.parent / "scripts" / "make_notebooks.py")
+    spec = importlib.util.spec_from_file_location("make_notebooks", NOTEBOOKS / "make_notebooks.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for name, cells in (("quickstart.ipynb", module.QUICKSTART), ("district_analysis.ipynb", module.ANALYSIS)):
         saved = nbformat.read(NOTEBOOKS / name, as_version=4)
-        assert [c.source for c in saved.cells] == [c.source for c in cells], f"run scripts/make_notebooks.py ({name})"
+        assert [c.source for c in saved.cells] == [c.source for c in cells], f"run notebooks/make_notebooks.py ({name})"
         assert all(not c.get("outputs") for c in saved.cells if c.cell_type == "code")

@@ -1,6 +1,6 @@
 """Write notebooks/*.ipynb from the cell sources below (outputs empty; CI executes them).
 
-Run after editing a cell here: ``python scripts/make_notebooks.py``. Keeping the sources in one
+Run after editing a cell here: ``python notebooks/make_notebooks.py``. Keeping the sources in one
 plain Python file makes notebook changes reviewable as ordinary diffs.
 """
 
