@@ -44,6 +44,13 @@ RIGHT_OK_WORDS = ("一期", "二期", "三期", "项目", "工程", "建设", "�
                   "投用", "完工", "占地")
 PAREN_RE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
 
+# "2024年完工", "2025年6月底前建成投用": when a project is to be finished or opened
+COMPLETION = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?(?:底|年底|上半年|下半年)?(?:前)?(?:全面|基本|正式)?"
+                        r"(?:建成|完工|竣工|投用|投运|开业|通车|开放|开园|投入使用|投产|达产)")
+# "由X投资建设" / "X主建" / "X承建": the organization that builds or runs the project
+OPERATOR_AFTER_BY = re.compile(r"(?:负责)?(?:投资)?(?:建设|运营|承建|管理|主建)")
+OPERATOR_AFTER = re.compile(r"(?:主建|承建|投资建设|负责建设|负责运营)")
+
 
 @dataclass
 class ProjectMention:
@@ -180,9 +187,33 @@ def find_projects(text: str) -> list[ProjectMention]:
     return kept
 
 
+def _operator(doc: Doc, start: int, end: int) -> str | None:
+    """Who builds or runs the project, in its sentence: "由X（投资）建设/运营", "X主建/承建"."""
+    text = text_of(doc)
+    sent_start, sent_end = sentence_bounds(doc, start)
+    for span in doc.spans.get("orgs", []):
+        if sent_start <= span.start and span.end <= sent_end and not (start <= span.start < end):
+            before, after = text[max(sent_start, span.start - 1):span.start], text[span.end:span.end + 6]
+            if (before == "由" and OPERATOR_AFTER_BY.match(after)) or OPERATOR_AFTER.match(after):
+                return span._.key
+    return None
+
+
+def _planned_completion(doc: Doc, start: int) -> str | None:
+    """"2024年完工", "预计2025年6月建成投用" in the project's sentence or the next one."""
+    text = text_of(doc)
+    _, sent_end = sentence_bounds(doc, start)
+    _, next_end = sentence_bounds(doc, sent_end) if sent_end < len(text) else (sent_end, sent_end)
+    m = COMPLETION.search(text, start, next_end)
+    if m is None:
+        return None
+    year, month = m.group(1), m.group(2)
+    return f"{year}-{int(month):02d}" if month else year
+
+
 def _district(doc: Doc, start: int, end: int) -> str | None:
     """Where the project is: "位于<district>" in its sentence, else the sentence's first district
-    outside the name, else the last district inside the name."""
+    before the name, else its first county after the name, else the last district inside the name."""
     if "districts" not in doc.spans:
         return None
     text = text_of(doc)
@@ -194,6 +225,11 @@ def _district(doc: Doc, start: int, end: int) -> str | None:
     outside = [s for s in spans if not (start <= s.start < end) and s.end <= start]
     if outside:
         return outside[0]._.key
+    # "江苏省中医院重庆医院…永川区人民政府主建": a county named later in the sentence is more
+    # precise than the city inside the name
+    later = [s for s in spans if s.start >= end and s._.kind == "county"]
+    if later:
+        return later[0]._.key
     inside = [s for s in spans if start <= s.start and s.end <= end]
     return inside[-1]._.key if inside else None
 
@@ -213,7 +249,9 @@ class ProjectExtractor:
             add_span(doc, "projects", p.start, p.end, "PROJECT", key=p.name, kind="Project")
             facts.projects.append(Project(name=p.name, aliases=p.aliases,
                                           district=_district(doc, p.start, p.end),
-                                          evidence=(evidence_for(doc, p.start, p.end),)))
+                                          evidence=(evidence_for(doc, p.start, p.end),),
+                                          operator=_operator(doc, p.start, p.end),
+                                          planned_completion=_planned_completion(doc, p.start)))
         return doc
 
 

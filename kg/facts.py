@@ -140,6 +140,8 @@ class Project:
     aliases: tuple[str, ...] = ()
     district: str | None = None  # adcode
     evidence: tuple[Evidence, ...] = ()
+    operator: str | None = None  # organization that builds or runs it ("由X建设", "X主建")
+    planned_completion: str | None = None  # ISO date / year-month / year it is to be finished or open
 
     @property
     def ref(self) -> EntityRef:

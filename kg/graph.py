@@ -402,6 +402,9 @@ class _DocumentGraphBuilder:
         self.g.add((iri, RDF.type, PKG.Project))
         self.labels(iri, p.name, p.aliases)
         self.add(iri, PKG.locatedIn, self.district_ref(p.district))
+        if p.operator:
+            self.add(iri, PKG.operator, self.org_ref(p.operator))
+        self.add(iri, PKG.plannedCompletion, date_literal(p.planned_completion))
         self.derived(iri)
         self.all_evidence(iri, p.evidence)
         return iri

@@ -58,6 +58,8 @@ class PKG(DefinedNamespace):
     implements: URIRef
     partnerOf: URIRef
     perUnit: URIRef
+    operator: URIRef
+    plannedCompletion: URIRef
 
 
 PREFIXES: dict[str, Namespace | str] = {

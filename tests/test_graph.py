@@ -84,7 +84,7 @@ def sample_facts(normalized) -> DocumentFacts:
             ),
             Measure("某办法（送审稿）", "PolicyDocument", version_of="某办法"),
         ],
-        projects=[Project("某医院", (), "500111")],
+        projects=[Project("某医院", (), "500111", operator="大足区人民政府", planned_completion="2024-06")],
         funding=[
             FundingAmount(
                 "最高200万元",
@@ -277,6 +277,8 @@ def test_measures_and_projects(graph):
     assert {(hospital, RDF.type, PKG.Project), (hospital, PKG.locatedIn, district_iri("500111"))} <= set(
         graph
     )
+    assert (hospital, PKG.operator, org_iri("大足区人民政府")) in graph
+    assert graph.value(hospital, PKG.plannedCompletion) == Literal("2024-06", datatype=XSD.gYearMonth)
 
 
 def test_funding_amounts(graph, facts):

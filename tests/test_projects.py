@@ -74,3 +74,16 @@ def test_component_sets_district():
     assert fact.name == "甲乙人力资源服务产业园"
     assert fact.district == "500152"
     assert [s.text for s in doc.spans["projects"]] == ["甲乙人力资源服务产业园"]
+
+
+def test_operator_and_planned_completion_of_a_project():
+    from kg.normalize import normalize
+    from kg.pipeline import extract_facts
+
+    text = ("浙江省中医院成都医院按照“双流区人民政府主建、浙江省中医院主管”的模式建设，总投资12亿元。"
+            "项目预计2025年6月建成投用。")
+    facts = extract_facts(normalize(text).text, segmenter="jieba")
+    project = next(p for p in facts.projects if p.name == "浙江省中医院成都医院")
+    assert project.operator == "双流区人民政府"
+    assert project.planned_completion == "2025-06"
+    assert project.district == "510116"
