@@ -128,7 +128,8 @@ def _qualifier(text: str, start: int, end: int) -> tuple[Qualifier, int, int]:
     return qualifier, new_start, new_end
 
 
-_PER_UNIT_RE = re.compile(r"每[个位名人户家项年月天日次台套亩平吨件所]|人均|户均|/[人户年月天日次吨件个项]")
+# a rate per person, household, item …; "每年安排5000万元" is a yearly budget, not a rate
+_PER_UNIT_RE = re.compile(r"每[个位名人户家项次台套亩平吨件所]|人均|户均|/[人户次吨件个项]")
 
 
 def find_amounts(text: str) -> list[MoneyMention]:
@@ -213,12 +214,13 @@ def _candidates(doc: Doc, groups: tuple[str, ...]) -> list[Owner]:
 
 
 def _document_district(doc: Doc) -> str | None:
-    """The district the document is about: ``doc._.region``, else the most mentioned district."""
-    if doc._.region:
-        return str(doc._.region)
+    """The district the document is about: the one mentioned most (ties: first mentioned), else
+    ``doc._.region`` (its province)."""
     counts = Counter(s._.key for s in doc.spans["districts"]) if "districts" in doc.spans else Counter()
     counts.pop(None, None)
-    return counts.most_common(1)[0][0] if counts else None
+    if counts:
+        return counts.most_common(1)[0][0]
+    return str(doc._.region) if doc._.region else None
 
 
 class MoneyExtractor:
