@@ -129,7 +129,7 @@ def _qualifier(text: str, start: int, end: int) -> tuple[Qualifier, int, int]:
 
 
 # a rate per person, household, item …; "每年安排5000万元" is a yearly budget, not a rate
-_PER_UNIT_RE = re.compile(r"每[个位名人户家项次台套亩平吨件所]|人均|户均|/[人户次吨件个项]")
+_PER_UNIT_RE = re.compile(r"每[个位名人户家项次台套亩平吨件所]|单[个家项位户]|人均|户均|/[人户次吨件个项]")
 
 
 def find_amounts(text: str) -> list[MoneyMention]:

@@ -141,3 +141,14 @@ def test_spans_carry_the_value(nlp):
     [span] = doc.spans["money"]
     assert span._.value == pytest.approx(2e9)
     assert span.text == "二十亿元"
+
+
+def test_per_enterprise_cap_is_a_rate_and_a_yearly_budget_is_not():
+    from kg.normalize import normalize
+    from kg.pipeline import extract_facts
+
+    facts = extract_facts(normalize("对研发投入大的企业给予补助，单个企业每年不超过200万元。"
+                                    "全市每年安排人才专项资金5000万元。").text, segmenter="jieba")
+    by_value = {f.value: f for f in facts.funding}
+    assert by_value[2000000].per_unit and by_value[2000000].qualifier == "max"
+    assert not by_value[50000000].per_unit
