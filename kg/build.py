@@ -7,6 +7,12 @@ file whose content changed replaces the graph of the document its path held. Eac
 graph is replaced in one transaction as soon as it is extracted, so an interrupted build keeps
 every finished document. One unreadable or failing file is recorded and the batch goes on.
 
+The build streams: files are taken in order and each graph is written as soon as it is
+extracted, so memory does not grow with the corpus. Extraction can run in worker processes
+(``workers``) or on a Dask cluster (``scheduler``), see :mod:`kg.parallel`; this process stays
+the single writer and applies the results in file order, so the store ends up exactly as after a
+sequential build.
+
 >>> import tempfile, pathlib
 >>> from kg.facts import DocumentFacts
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -25,15 +31,17 @@ import logging
 import os
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
 from kg.facts import DocumentFacts
 from kg.iris import document_iri
+from kg.parallel import Extracted, open_executor
 from kg.store import (
     KnowledgeStore,
     add_path_ops,
@@ -128,15 +136,6 @@ class BuildSummary:
         return "\n".join(lines)
 
 
-def _default_extractor(segmenter: str) -> Extractor:
-    def extract(text: str, doc_date: str | None) -> DocumentFacts:
-        from kg.pipeline import extract_facts  # spaCy: loaded only when something needs extracting
-
-        return extract_facts(text, doc_date=doc_date, segmenter=segmenter)
-
-    return extract
-
-
 def _progress(items: list[Path], enabled: bool) -> Iterable[Path]:
     if not (enabled and len(items) >= _PROGRESS_MIN_DOCS and sys.stderr.isatty()):
         return items
@@ -153,14 +152,30 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Job:
+    """A file waiting its turn: ``future`` (an extraction under way) or ``None`` (its content was
+    known or pending when it was met; decided when its turn comes, as a sequential build would)."""
+
+    path: Path
+    key: str
+    sha: str
+    future: Any = None
+
+
 class _Builder:
-    def __init__(self, store: KnowledgeStore, summary: BuildSummary, extract: Extractor,
-                 max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS) -> None:
+    def __init__(self, store: KnowledgeStore, summary: BuildSummary, extract: Extractor | None,
+                 max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, segmenter: str = "auto",
+                 executor: Any = None, sink: Any = None, bulk: bool = False) -> None:
         self.store = store
         self.max_bytes = max_bytes
         self.max_chars = max_chars
         self.summary = summary
         self.extract = extract
+        self.segmenter = segmenter
+        self.executor = executor if executor is not None else open_executor(1)
+        self.sink = sink  # an external Graph Store receiving every changed document graph
+        self.bulk = bulk  # new documents loaded as N-Quads (Store.load) rather than a SPARQL update
         self.by_sha: dict[str, URIRef] = {}
         self.paths_of: dict[URIRef, set[str]] = {}
         for rec in store.documents():
@@ -169,6 +184,8 @@ class _Builder:
         self.doc_of_path = {p: iri for iri, paths in self.paths_of.items() for p in paths}
         self.done_this_run: set[URIRef] = set()
         self.fact_counts: Counter[str] = Counter()
+        self.pending: set[str] = set()  # content hashes being extracted
+        self.changed: set[URIRef] = set()  # documents to push to the sink
 
     def detach_ops(self, path: str, iri: URIRef) -> list[str]:
         """``path`` no longer holds document ``iri``: the store operations for that (the document
@@ -176,6 +193,7 @@ class _Builder:
         paths = self.paths_of.get(iri, set())
         paths.discard(path)
         self.doc_of_path.pop(path, None)
+        self.changed.add(iri)
         if paths:
             return remove_path_ops(iri, path)
         self.paths_of.pop(iri, None)
@@ -191,6 +209,7 @@ class _Builder:
         if path not in self.paths_of.setdefault(iri, set()):
             self.paths_of[iri].add(path)
             ops += add_path_ops(iri, path)
+            self.changed.add(iri)
         self.doc_of_path[path] = iri
         self.store.apply(ops)  # one transaction: a kill never leaves a path on two documents
 
@@ -198,92 +217,143 @@ class _Builder:
         self.summary.failed.append(BuildFailure(str(path), reason))
         log.warning("%s: %s", path, reason)
 
-    def take(self, path: Path) -> None:
-        from kg.ingest import IngestError, read_document
+    def _submit(self, path: Path, key: str) -> Any:
+        from kg.parallel import extract_document  # by its module path: picklable for workers
 
+        return self.executor.submit(extract_document, str(path), key, extract=self.extract,
+                                    segmenter=self.segmenter, max_bytes=self.max_bytes,
+                                    max_chars=self.max_chars)
+
+    def plan(self, path: Path) -> _Job | None:
+        """Hash ``path`` and start its extraction if its content is new (``None``: it failed)."""
         key = os.path.abspath(path)
         self.summary.seen += 1
         try:
             size = path.stat().st_size
             if size > self.max_bytes:  # refused before reading a byte of it
                 self.fail(path, f"file too large ({size} bytes > limit {self.max_bytes}; see --max-bytes)")
-                return
+                return None
             sha = _file_sha256(path)
         except OSError as e:
             self.fail(path, f"cannot read: {e.strerror or e}")
-            return
-        known = self.by_sha.get(sha)
-        if known is not None:
-            if known in self.done_this_run:
-                self.summary.duplicates += 1
-            else:
-                self.summary.skipped_unchanged += 1
-            self.attach(key, known)
-            return
-        try:
-            doc = read_document(path, max_bytes=self.max_bytes)
-        except IngestError as e:
-            self.fail(path, e.reason)
-            return
-        except (Exception, RecursionError) as e:  # a reader's bug on a hostile file ends this file only
-            log.debug("reading %s failed", path, exc_info=True)
-            self.fail(path, f"cannot read: {type(e).__name__}: {e}")
-            return
-        iri = self.store_document(doc, key)
-        if iri is not None:
-            self.by_sha[doc.sha256] = iri
-            self.done_this_run.add(iri)
-
-    def store_document(self, doc, key: str) -> URIRef | None:
-        from kg.graph import document_graph
-        from kg.normalize import normalize
-
-        try:
-            normalized = normalize(doc.text)
-            if len(normalized.text) > self.max_chars:
-                self.fail(doc.path, f"text too long ({len(normalized.text)} characters > limit "
-                                    f"{self.max_chars}; see --max-chars)")
-                return None
-            facts = self.extract(normalized.text, doc.date)
-            graph = document_graph(doc, normalized, facts, source_paths=[key])
-        except Exception as e:  # one document's bug must not end the batch; it is reported
-            log.debug("extraction failed for %s", doc.path, exc_info=True)
-            self.fail(doc.path, f"extraction failed: {type(e).__name__}: {e}")
             return None
-        iri = document_iri(doc.sha256)
+        if sha in self.by_sha or sha in self.pending:
+            return _Job(path, key, sha)
+        self.pending.add(sha)
+        return _Job(path, key, sha, self._submit(path, key))
+
+    def finish(self, job: _Job) -> None:
+        """Write ``job``'s outcome to the store: its turn has come."""
+        if job.future is None:
+            known = self.by_sha.get(job.sha)
+            if known is not None:
+                if known in self.done_this_run:
+                    self.summary.duplicates += 1
+                else:
+                    self.summary.skipped_unchanged += 1
+                self.attach(job.key, known)
+                return
+            job.future = self._submit(job.path, job.key)  # its twin failed (or left): extract it
+        try:
+            result = job.future.result()
+        except Exception as e:  # a worker died (or a cluster lost the task): this file fails
+            log.debug("extraction task for %s failed", job.path, exc_info=True)
+            result = Extracted(str(job.path), job.key, failure=f"extraction failed: {type(e).__name__}: {e}")
+        self.pending.discard(job.sha)
+        self.commit(result)
+
+    def take(self, path: Path) -> None:
+        job = self.plan(path)
+        if job is not None:
+            self.finish(job)
+
+    def commit(self, result: Extracted) -> URIRef | None:
+        """Store one extracted document: its graph, its union share and the removal of the
+        document its path held before, in one transaction."""
+        if result.failure is not None:
+            self.fail(result.path, result.failure)
+            return None
+        iri = document_iri(result.sha256)
+        key = result.key
         old = self.doc_of_path.get(key)
-        ops = replace_ops(iri, graph)
-        self.paths_of[iri] = {key}
-        if old is not None and old != iri:
-            ops += self.detach_ops(key, old)
-            self.summary.replaced += 1
-        # The new graph, its union share and the old document's removal: one transaction.
-        self.store.apply(ops)
+        if self.bulk and iri not in self.paths_of and (old is None or old == iri):
+            self.store.load_new_document(iri, result.nt)
+            self.paths_of[iri] = {key}
+        else:
+            ops = replace_ops(iri, result.nt)
+            self.paths_of[iri] = {key}
+            if old is not None and old != iri:
+                ops += self.detach_ops(key, old)
+                self.summary.replaced += 1
+            self.store.apply(ops)
         self.doc_of_path[key] = iri
         self.summary.extracted += 1
-        self.fact_counts.update(facts.counts())
+        self.fact_counts.update(result.counts)
+        self.by_sha[result.sha256] = iri
+        self.done_this_run.add(iri)
+        self.changed.add(iri)
         return iri
+
+    def run(self, files: Iterable[Path], window: int) -> None:
+        """Every file in order, at most ``window`` extractions in flight: memory stays bounded
+        whatever the corpus size, and the store sees the writes a sequential build makes."""
+        queue: deque[_Job] = deque()
+        for path in files:
+            job = self.plan(path)
+            if job is not None:
+                queue.append(job)
+            while queue and (len(queue) > window or queue[0].future is None or queue[0].future.done()):
+                self.finish(queue.popleft())
+                self.store.snapshot_if_older_than(_SNAPSHOT_EVERY)
+                self.push()
+        while queue:
+            self.finish(queue.popleft())
+            self.store.snapshot_if_older_than(_SNAPSHOT_EVERY)
+            self.push()
+
+    def push(self) -> None:
+        """Send the documents changed since the last push to the external Graph Store."""
+        if self.sink is None:
+            self.changed.clear()
+            return
+        for iri in sorted(self.changed):
+            nt = self.store.document_ntriples(iri)
+            if nt:
+                self.sink.put(iri, nt)
+            else:
+                self.sink.delete(iri)
+        self.changed.clear()
 
     def prune(self) -> None:
         for iri, paths in sorted(self.paths_of.items()):
             gone = sorted(p for p in paths if not os.path.exists(p))
             if not gone:
                 continue
+            self.changed.add(iri)
             if len(gone) == len(paths):
                 self.store.remove_document(iri)
                 self.summary.pruned += 1
             else:
                 self.store.apply([op for p in gone for op in remove_path_ops(iri, p)])
+        self.push()
 
 
 def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike[str] | None = None, *,
           prune: bool = False, segmenter: str = "auto", progress: bool = True,
           extract: Extractor | None = None, max_bytes: int = MAX_BYTES,
-          max_chars: int = MAX_CHARS) -> BuildSummary:
+          max_chars: int = MAX_CHARS, workers: int = 1, scheduler: str | None = None,
+          graph_store: str | None = None, window: int | None = None) -> BuildSummary:
     """Bring the store at ``store_path`` (default: :func:`kg.store.default_store_path`) up to date
     with the documents under ``paths`` (files or folders); ``prune`` also removes documents whose
-    source files no longer exist. ``extract`` replaces the spaCy pipeline (tests, other models).
+    source files no longer exist. ``extract`` replaces the spaCy pipeline (tests, other models;
+    it must be picklable for ``workers > 1`` or a ``scheduler``).
     Files over ``max_bytes`` bytes, or whose text is over ``max_chars`` characters, are failures.
+
+    ``workers > 1`` extracts in that many processes (the pipeline loaded once in each),
+    ``scheduler`` (a Dask distributed address, or a :class:`dask.distributed.Client`) on a Dask
+    cluster; this process stays the single writer, in file order, with at most ``window``
+    documents in flight (default: 2 per worker). ``graph_store`` (a SPARQL 1.1 Graph Store
+    endpoint URL) also receives every document graph the build changes (HTTP PUT / DELETE).
 
     A store left by a killed build is checked (and its union repaired) before anything else;
     the documents that build had not finished are simply extracted now.
@@ -297,16 +367,28 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         # Unsupported files met inside a folder are noted, not failures: folders hold other files.
         target = summary.ignored if e.reason.startswith("unsupported file type") else summary.failed
         target.append(BuildFailure(str(e.path), e.reason))
+    sink = None
+    if graph_store:
+        from kg.graph_store import GraphStoreClient
+
+        sink = GraphStoreClient(graph_store)
+    parallel = workers > 1 or scheduler is not None
     with KnowledgeStore(store_path if store_path is not None else default_store_path()) as store:
         if store.crashed:
             summary.recovered = store.verify(repair=True).format()
             log.warning("%s", summary.recovered)
-        builder = _Builder(store, summary, extract or _default_extractor(segmenter), max_bytes, max_chars)
-        for path in _progress(files, progress):
-            builder.take(path)
-            store.snapshot_if_older_than(_SNAPSHOT_EVERY)
-        if prune:
-            builder.prune()
+        executor = open_executor(workers, scheduler, segmenter, preload=extract is None) if parallel else None
+        try:
+            builder = _Builder(store, summary, extract, max_bytes, max_chars, segmenter,
+                               executor=executor, sink=sink, bulk=parallel)
+            if window is None:
+                window = 2 * max(workers, _cluster_threads(executor)) if parallel else 0
+            builder.run(_progress(files, progress), window)
+            if prune:
+                builder.prune()
+        finally:
+            if executor is not None:
+                executor.close()
         store.flush()
         summary.facts = dict(sorted(builder.fact_counts.items()))
         summary.entities = store.entity_counts()
@@ -314,3 +396,13 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         summary.triples = store.triple_count()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _cluster_threads(executor: Any) -> int:
+    client = getattr(executor, "client", None)
+    if client is None:
+        return 1
+    try:
+        return max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
+    except Exception:
+        return 2

@@ -59,6 +59,12 @@ def make_parser() -> argparse.ArgumentParser:
                    help="fail files larger than N bytes, unread (default: 50000000)")
     b.add_argument("--max-chars", type=int, default=1_000_000, metavar="N",
                    help="fail documents whose text is longer than N characters (default: 1000000)")
+    b.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="extract in N processes, the pipeline loaded once in each (default: 1)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="extract on a Dask distributed cluster (e.g. tcp://host:8786; needs policykg[scale])")
+    b.add_argument("--graph-store", metavar="URL",
+                   help="also PUT every changed document graph to this SPARQL 1.1 Graph Store endpoint")
 
     e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD")
     _store_arg(e)
@@ -95,9 +101,16 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
+    from kg.graph_store import GraphStoreError
 
-    summary = build(args.paths, args.store, prune=args.prune, segmenter=args.segmenter,
-                    progress=not args.no_progress, max_bytes=args.max_bytes, max_chars=args.max_chars)
+    if args.workers < 1:
+        raise UserError("--workers must be at least 1")
+    try:
+        summary = build(args.paths, args.store, prune=args.prune, segmenter=args.segmenter,
+                        progress=not args.no_progress, max_bytes=args.max_bytes, max_chars=args.max_chars,
+                        workers=args.workers, scheduler=args.scheduler, graph_store=args.graph_store)
+    except GraphStoreError as e:
+        raise UserError(f"graph store: {e}") from None
     print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json else summary.format())
     return 0 if summary.ok else 1
 

@@ -107,12 +107,7 @@ def nquads_of(nt: str, graph_iri: str) -> str:
 
 
 # ---------------------------------------------------------------------- executors
-_WORKER_SEGMENTER = "auto"
-
-
 def _init_worker(segmenter: str, preload: bool) -> None:
-    global _WORKER_SEGMENTER
-    _WORKER_SEGMENTER = segmenter
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if preload:
         from kg.pipeline import load_pipeline
@@ -125,10 +120,7 @@ class _Inline:
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         f: Future = Future()
-        try:
-            f.set_result(fn(*args, **kwargs))
-        except BaseException as e:
-            f.set_exception(e)
+        f.set_result(fn(*args, **kwargs))  # errors (Ctrl-C ...) propagate at once
         return f
 
     def close(self) -> None:
@@ -152,23 +144,26 @@ class _Pool:
 
 
 class _Dask:
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: Any) -> None:
+        if not isinstance(address, str):  # a Client already connected
+            self.client, self._own = address, False
+            return
         try:
             from dask.distributed import Client
         except ImportError as e:  # pragma: no cover - the `scale` extra is not installed
             raise RuntimeError("--scheduler needs dask[distributed]: pip install 'policykg[scale]'") from e
-        self.client = Client(address)
-        self._n = 0
+        self.client, self._own = Client(address), True
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        self._n += 1  # pure=False: every shard runs (a re-run is harmless: graphs are replaced)
+        # pure=False: every shard runs; retries: a re-run is harmless (graphs are replaced)
         return self.client.submit(fn, *args, pure=False, retries=2, **kwargs)
 
     def close(self) -> None:
-        self.client.close()
+        if self._own:
+            self.client.close()
 
 
-def open_executor(workers: int = 1, scheduler: str | None = None, segmenter: str = "auto",
+def open_executor(workers: int = 1, scheduler: Any = None, segmenter: str = "auto",
                   preload: bool = True) -> _Inline | _Pool | _Dask:
     """Where extraction tasks run: inline (``workers <= 1``), a process pool, or a Dask cluster."""
     if scheduler:

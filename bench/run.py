@@ -1,0 +1,431 @@
+"""The benchmark runner: ``python -m bench [--quick] [--json FILE]``.
+
+Sections (each a key of the JSON report):
+
+``extraction``  chars/s of the full pipeline (:func:`kg.pipeline.extract_facts`) vs a bare pass of
+                the same segmenter over the same texts, in the same run; ``ratio`` = time ratio.
+``store``       per store size (10⁴, 10⁵, 10⁶+ triples): Oxigraph load rate (quads/s, bulk load
+                of N-Quads) and p50/p95 latency of every saved query (``kg/queries``, as
+                :func:`kg.saved_queries.run_saved` runs them), against rdflib's in-memory
+                ``Graph`` on the same (union) triples.
+``memory``      peak RSS of ``policykg build`` subprocesses on a synthetic corpus 1×, 10× and 100×
+                the seed corpus (:mod:`bench.corpus`).
+``parallel``    wall time of the same build with ``--workers 1`` and ``--workers 2``; speed-up.
+``cli_query``   wall time of ``policykg query`` on the sample (seed) store, a fresh process.
+
+The store data are synthetic: the seed build's quads copied with per-copy IRI suffixes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.corpus import SEEDS, seed_texts, write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+_ID = re.compile(r"<(https://w3id\.org/policykg/id/[^>]*)>")
+
+FULL = {"store_sizes": [10_000, 100_000, 1_000_000], "unit_docs": 5, "unit_chars": None,
+        "memory_scales": [1, 10, 100], "parallel_scale": 40, "ox_runs": 7, "rdflib_runs": 3,
+        "ox_budget_s": 20, "rdflib_timeout_s": 30,
+        "extraction_docs": 5}
+QUICK = {"store_sizes": [1_000, 5_000], "unit_docs": 1, "unit_chars": 1500,
+         "memory_scales": [1, 3], "parallel_scale": 4, "ox_runs": 3, "rdflib_runs": 1,
+         "ox_budget_s": 2, "rdflib_timeout_s": 5,
+         "extraction_docs": 1}
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+# ---------------------------------------------------------------------- 1. extraction
+def bench_extraction(cfg: dict, segmenter: str) -> dict:
+    from extractors.segmenters import load_segmenter
+    from kg.normalize import normalize
+    from kg.pipeline import extract_facts, load_pipeline
+
+    texts = [normalize(t).text for t in seed_texts()[:cfg["extraction_docs"]]]
+    if cfg["unit_chars"]:
+        texts = [t[:cfg["unit_chars"] * 2] for t in texts]
+    chars = sum(map(len, texts))
+    t0 = time.perf_counter()
+    load_pipeline(segmenter)
+    seg = load_segmenter(segmenter)
+    load_s = time.perf_counter() - t0
+    for t in texts[:1]:  # warm: first-call costs (lazily loaded lexicons ...) are not throughput
+        extract_facts(t, segmenter=segmenter)
+        seg(t)
+    t0 = time.perf_counter()
+    for t in texts:
+        seg(t)
+    seg_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for t in texts:
+        extract_facts(t, segmenter=segmenter)
+    pipe_s = time.perf_counter() - t0
+    return {"documents": len(texts), "chars": chars, "segmenter": segmenter, "model_load_s": round(load_s, 3),
+            "segmenter_s": round(seg_s, 3), "pipeline_s": round(pipe_s, 3),
+            "segmenter_chars_per_s": round(chars / seg_s), "pipeline_chars_per_s": round(chars / pipe_s),
+            "ratio": round(pipe_s / seg_s, 3), "target_ratio_max": 2.0}
+
+
+# ---------------------------------------------------------------------- 2. store
+def _seed_quads(store_path: Path) -> list[tuple[str, bool]]:
+    """The seed store's quads as N-Quads lines (no final " ."), with whether each is in a
+    document graph (else: the materialized union)."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(_snapshot(store_path)))
+    return [(str(q), not isinstance(q.graph_name, ox.DefaultGraph))
+            for q in store.quads_for_pattern(None, None, None, None)]
+
+
+def _snapshot(store_path: Path) -> Path:
+    snaps = store_path / "policykg-snapshots"
+    names = sorted((p for p in snaps.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    return names[-1]
+
+
+def _write_copies(lines: list[tuple[str, bool]], triples_wanted: int, out_nq: Path, out_nt: Path) -> dict:
+    """Copies of the seed quads, IRIs suffixed per copy, until the union has ``triples_wanted``."""
+    union_per_copy = sum(1 for _, named in lines if not named)
+    copies = max(1, -(-triples_wanted // union_per_copy))
+    quads = triples = 0
+    with out_nq.open("w", encoding="utf-8") as nq, out_nt.open("w", encoding="utf-8") as nt:
+        for k in range(copies):
+            repl = rf"<\1-c{k}>"
+            for line, named in lines:
+                text = _ID.sub(repl, line) if k else line
+                nq.write(text + " .\n")
+                quads += 1
+                if not named:
+                    nt.write(text + " .\n")
+                    triples += 1
+    return {"copies": copies, "quads": quads, "triples": triples}
+
+
+def _query_params() -> dict[str, dict[str, str]]:
+    from kg.saved_queries import saved_queries
+
+    out = {}
+    for q in saved_queries():
+        params = dict(re.findall(r"--param (\w+)=(\S+)", q.example))
+        for p in q.params:
+            if p.required and p.name not in params:
+                m = re.search(r"e\.g\. (\S+?)(?:[ ,]|$)", p.description)
+                params[p.name] = m.group(1) if m else "1"
+        out[q.name] = params
+    return out
+
+
+def bound_query(sparql: str, params: dict[str, str]) -> str:
+    """``sparql`` with ``params`` bound by a ``VALUES`` block opening its top-level pattern: the
+    same text runs on both engines (Oxigraph substitutes only projected variables)."""
+    from kg.query import _term
+
+    if not params:
+        return sparql
+    names = sorted(params)
+    values = (f"VALUES ({' '.join('?' + n for n in names)}) "
+              f"{{ ({' '.join(_term(params[n]).n3() for n in names)}) }}\n")
+    at = sparql.index("{", sparql.upper().index("WHERE")) + 1
+    return sparql[:at] + "\n  " + values + sparql[at:]
+
+
+def _rdflib_timed(graph, sparql: str, ns: dict, timeout: float) -> tuple[float | None, int]:
+    """Run an rdflib query in a forked child (the graph shared copy-on-write) so that a
+    pathological one can be stopped: ``(seconds or None on timeout, rows)``."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        t0 = time.perf_counter()
+        n = len(list(graph.query(sparql, initNs=ns)))
+        send.send((time.perf_counter() - t0, n))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    got = recv.poll(timeout)
+    result = recv.recv() if got else (None, -1)
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    return result
+
+
+def bench_store(cfg: dict, seed_store: Path, work: Path, with_rdflib: bool = True) -> list[dict]:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.namespaces import PREFIXES
+    from kg.saved_queries import saved_query
+    from kg.store import KnowledgeStore
+
+    lines = _seed_quads(seed_store)
+    ns = {k: str(v) for k, v in PREFIXES.items()}
+    queries = {name: bound_query(saved_query(name).sparql, p) for name, p in _query_params().items()}
+    results = []
+    for size in cfg["store_sizes"]:
+        _log(f"store: {size} triples")
+        nq, nt = work / f"data-{size}.nq", work / f"data-{size}.nt"
+        info = _write_copies(lines, size, nq, nt)
+        path = work / f"store-{size}"
+        shutil.rmtree(path, ignore_errors=True)
+        with KnowledgeStore(path) as store:
+            t0 = time.perf_counter()
+            store.ox.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            load_s = time.perf_counter() - t0
+        row = {"target_triples": size, **info, "oxigraph_load_s": round(load_s, 3),
+               "oxigraph_quads_per_s": round(info["quads"] / load_s), "queries": {}}
+        with KnowledgeStore(path, read_only=True) as store:
+            for name, sparql in queries.items():
+                times, rows = [], 0
+                while len(times) < cfg["ox_runs"] and sum(times) < cfg["ox_budget_s"]:
+                    t0 = time.perf_counter()
+                    rows = len(store.query(sparql, prefixes=ns).rows)
+                    times.append(time.perf_counter() - t0)
+                row["queries"][name] = {"rows": rows, "oxigraph_runs": len(times),
+                                        "oxigraph_p50_ms": round(_pct(times, 50) * 1000, 2),
+                                        "oxigraph_p95_ms": round(_pct(times, 95) * 1000, 2)}
+        if with_rdflib:
+            _log(f"store: {size} triples, rdflib")
+            g = Graph()
+            t0 = time.perf_counter()
+            g.parse(str(nt), format="nt")
+            rl = time.perf_counter() - t0
+            row["rdflib_load_s"] = round(rl, 3)
+            row["rdflib_triples_per_s"] = round(len(g) / rl)
+            runs = cfg["rdflib_runs"] if size < 100_000 else 1
+            for name, sparql in queries.items():
+                times, rows = [], 0
+                for _ in range(runs):
+                    took, rows = _rdflib_timed(g, sparql, ns, cfg["rdflib_timeout_s"])
+                    if took is None:
+                        times = []
+                        break
+                    times.append(took)
+                q = row["queries"][name]
+                if times:
+                    q.update({"rdflib_rows": rows, "rdflib_p50_ms": round(_pct(times, 50) * 1000, 2),
+                              "rdflib_p95_ms": round(_pct(times, 95) * 1000, 2)})
+                    q["speedup_p50"] = round(q["rdflib_p50_ms"] / max(q["oxigraph_p50_ms"], 1e-3), 1)
+                else:  # stopped: the speed-up is at least timeout / oxigraph time
+                    q.update({"rdflib_timeout_s": cfg["rdflib_timeout_s"], "speedup_p50_at_least":
+                              round(cfg["rdflib_timeout_s"] * 1000 / max(q["oxigraph_p50_ms"], 1e-3), 1)})
+                    q["speedup_p50"] = q["speedup_p50_at_least"]
+            del g
+            sp = [q["speedup_p50"] for q in row["queries"].values()]
+            row["speedup_p50_median"] = round(statistics.median(sp), 1)
+            row["speedup_p50_min"] = min(sp)
+            row["rdflib_timeouts"] = sum("rdflib_timeout_s" in q for q in row["queries"].values())
+        ox_p50 = [q["oxigraph_p50_ms"] for q in row["queries"].values()]
+        row["oxigraph_p50_ms_median"] = round(statistics.median(ox_p50), 2)
+        results.append(row)
+        nq.unlink()
+        nt.unlink()
+        shutil.rmtree(path, ignore_errors=True)
+    return results
+
+
+def bench_saved_queries(store_path: Path, budget_s: float = 20) -> dict:
+    """Every saved query as ``policykg queries run`` runs it (:func:`kg.saved_queries.run_saved`:
+    safety checks, parameter binding), on the sample store: p50/p95 in ms."""
+    from kg.saved_queries import run_saved
+    from kg.store import KnowledgeStore
+
+    out = {}
+    with KnowledgeStore(store_path, read_only=True) as store:
+        for name, p in _query_params().items():
+            times = []
+            while len(times) < 5 and sum(times) < budget_s:
+                t0 = time.perf_counter()
+                run_saved(store, name, p)
+                times.append(time.perf_counter() - t0)
+            out[name] = {"p50_ms": round(_pct(times, 50) * 1000, 2), "p95_ms": round(_pct(times, 95) * 1000, 2),
+                         "params": p}
+    return out
+
+
+# ---------------------------------------------------------------------- 3./4. builds
+_WRAPPER = ("import resource, subprocess, sys, time, json\n"
+            "t = time.perf_counter()\n"
+            "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "w = time.perf_counter() - t\n"
+            "print(json.dumps({'rc': r.returncode, 'wall_s': w, 'stdout': r.stdout, 'stderr': r.stderr[-2000:],"
+            " 'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n")
+
+
+def run_build(corpus: Path, store: Path, *extra: str) -> dict:
+    """``policykg build`` in a fresh process: wall time, peak RSS (largest process), summary."""
+    shutil.rmtree(store, ignore_errors=True)
+    cmd = [sys.executable, "-c", _WRAPPER, sys.executable, "-m", "kg", "build", str(corpus),
+           "--store", str(store), "--json", "--no-progress", *extra]
+    out = json.loads(subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=True).stdout)
+    if out["rc"] != 0:
+        raise RuntimeError(f"build failed: {out['stderr']}")
+    summary = json.loads(out["stdout"])
+    return {"wall_s": round(out["wall_s"], 2), "peak_rss_mb": round(out["maxrss_kb"] / 1024, 1),
+            "documents": summary["documents"], "triples": summary["triples"]}
+
+
+def bench_memory(cfg: dict, work: Path) -> dict:
+    rows = []
+    for scale in cfg["memory_scales"]:
+        n = cfg["unit_docs"] * scale
+        corpus = work / f"corpus-{scale}x"
+        chars = write_corpus(corpus, n, seed=scale, max_chars=cfg["unit_chars"])
+        _log(f"memory: {scale}x ({n} documents, {chars} chars)")
+        r = run_build(corpus, work / f"mstore-{scale}x")
+        rows.append({"scale": scale, "documents_in": n, "chars": chars, **r,
+                     "chars_per_s": round(chars / r["wall_s"])})
+        shutil.rmtree(corpus)
+        shutil.rmtree(work / f"mstore-{scale}x", ignore_errors=True)
+    by = {r["scale"]: r for r in rows}
+    out: dict = {"builds": rows}
+    big, mid = max(by), sorted(by)[-2] if len(by) > 1 else max(by)
+    out["rss_ratio_largest_vs_previous"] = round(by[big]["peak_rss_mb"] / by[mid]["peak_rss_mb"], 3)
+    out["target_ratio_max"] = 1.5
+    return out
+
+
+def bench_parallel(cfg: dict, work: Path) -> dict:
+    n = cfg["unit_docs"] * cfg["parallel_scale"]
+    corpus = work / "corpus-parallel"
+    chars = write_corpus(corpus, n, seed=7, max_chars=cfg["unit_chars"])
+    out: dict = {"documents": n, "chars": chars, "cpus": os.cpu_count(), "runs": {}}
+    for workers in (1, 2):
+        _log(f"parallel: {n} documents, {workers} worker(s)")
+        out["runs"][str(workers)] = run_build(corpus, work / f"pstore-{workers}", "--workers", str(workers))
+    out["speedup"] = round(out["runs"]["1"]["wall_s"] / out["runs"]["2"]["wall_s"], 3)
+    out["target_speedup_min"] = 1.6
+    shutil.rmtree(corpus)
+    return out
+
+
+def bench_cli_query(store: Path, runs: int = 3) -> dict:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kg", "query", "--store", str(store),
+                        "SELECT (COUNT(*) AS ?n) WHERE { ?p a pkg:Official }"],
+                       capture_output=True, text=True, env=_env(), check=True)
+        times.append(time.perf_counter() - t0)
+    return {"runs": runs, "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}
+
+
+# ---------------------------------------------------------------------- report
+def table(report: dict) -> str:
+    lines = []
+    e = report["extraction"]
+    lines += ["== extraction (same run, same texts) ==",
+              f"segmenter ({e['segmenter']}) alone: {e['segmenter_chars_per_s']:>10,} chars/s",
+              f"full pipeline:        {e['pipeline_chars_per_s']:>10,} chars/s",
+              f"pipeline/segmenter time ratio: {e['ratio']} (target <= 2.0)", ""]
+    lines += ["== store: load and saved-query latency ==",
+              f"{'triples':>9} {'quads':>9} {'ox load q/s':>11} {'rdflib t/s':>10} {'ox p50 ms':>9} "
+              f"{'speedup p50 (median/min)':>24}"]
+    for r in report["store"]:
+        sp = f"{r.get('speedup_p50_median', '-')}x / {r.get('speedup_p50_min', '-')}x"
+        lines.append(f"{r['triples']:>9} {r['quads']:>9} {r['oxigraph_quads_per_s']:>11,} "
+                     f"{r.get('rdflib_triples_per_s', 0):>10,} {r['oxigraph_p50_ms_median']:>9} {sp:>24}")
+    big = report["store"][-1]
+    lines.append(f"per query at {big['triples']} triples (ms: oxigraph p50/p95 | rdflib p50/p95):")
+    for name, q in big["queries"].items():
+        rd = (f"{q['rdflib_p50_ms']}/{q['rdflib_p95_ms']}" if "rdflib_p50_ms" in q
+              else f">{q['rdflib_timeout_s']} s (stopped)" if "rdflib_timeout_s" in q else "-")
+        lines.append(f"  {name:<30} {q['oxigraph_p50_ms']:>9}/{q['oxigraph_p95_ms']:<9} | {rd:<22} "
+                     f"x{q.get('speedup_p50', '-')}  rows {q['rows']}")
+    m = report["memory"]
+    lines += ["", "== build peak RSS (synthetic corpus) =="]
+    for b in m["builds"]:
+        lines.append(f"{b['scale']:>4}x {b['documents_in']:>5} docs {b['chars']:>10,} chars "
+                     f"{b['peak_rss_mb']:>8} MB {b['wall_s']:>8} s {b['chars_per_s']:>8,} chars/s")
+    lines.append(f"largest/previous RSS ratio: {m['rss_ratio_largest_vs_previous']} (target <= 1.5)")
+    p = report["parallel"]
+    lines += ["", "== parallel build ==",
+              f"{p['documents']} docs on {p['cpus']} CPUs: 1 worker {p['runs']['1']['wall_s']} s, "
+              f"2 workers {p['runs']['2']['wall_s']} s, speed-up {p['speedup']} (target >= 1.6)"]
+    c = report["cli_query"]
+    lines += ["", f"== policykg query on the sample store: median {c['median_s']} s, max {c['max_s']} s ==",
+              "saved queries through run_saved on the sample store (p50 ms):"]
+    lines += [f"  {n:<30} {q['p50_ms']:>9}" for n, q in report.get("saved_queries_sample", {}).items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="CI-sized smoke run (small sizes)")
+    ap.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
+    ap.add_argument("--store-sizes", type=lambda s: [int(float(x)) for x in s.split(",")],
+                    help="comma-separated store sizes in triples (e.g. 1e4,1e5,1e6)")
+    ap.add_argument("--memory-scales", type=lambda s: [int(x) for x in s.split(",")],
+                    help="corpus multiples for the memory section (e.g. 1,10,100)")
+    ap.add_argument("--parallel-scale", type=int, help="corpus multiple for the parallel section")
+    ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib comparison")
+    ap.add_argument("--segmenter", default="auto")
+    ap.add_argument("--only", default="extraction,store,memory,parallel,cli_query",
+                    help="comma-separated sections to run")
+    ap.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary one)")
+    args = ap.parse_args(argv)
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.store_sizes:
+        cfg["store_sizes"] = args.store_sizes
+    if args.memory_scales:
+        cfg["memory_scales"] = args.memory_scales
+    if args.parallel_scale:
+        cfg["parallel_scale"] = args.parallel_scale
+    only = set(args.only.split(","))
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="policykg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    report: dict = {"quick": args.quick, "cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    try:
+        _log("seed build (the sample store)")
+        sample = work / "sample-store"
+        report["sample_build"] = run_build(SEEDS, sample)
+        if "parallel" in only:  # first: it needs the machine's cores to itself
+            report["parallel"] = bench_parallel(cfg, work)
+        if "cli_query" in only:
+            report["cli_query"] = bench_cli_query(sample)
+            report["saved_queries_sample"] = bench_saved_queries(sample, cfg["ox_budget_s"])
+        if "extraction" in only:
+            _log("extraction")
+            report["extraction"] = bench_extraction(cfg, args.segmenter)
+        if "memory" in only:
+            report["memory"] = bench_memory(cfg, work)
+        if "store" in only:
+            report["store"] = bench_store(cfg, sample, work, with_rdflib=not args.no_rdflib)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    text = json.dumps(report, ensure_ascii=False, indent=1)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    if {"extraction", "store", "memory", "parallel", "cli_query"} <= report.keys():
+        print(table(report))
+    print(text)
+    return 0
