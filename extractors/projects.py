@@ -225,7 +225,7 @@ def _district(doc: Doc, start: int, end: int) -> str | None:
     outside = [s for s in spans if not (start <= s.start < end) and s.end <= start]
     if outside:
         return outside[0]._.key
-    # "江苏省中医院重庆医院…永川区人民政府主建": a county named later in the sentence is more
+    # "浙江省中医院成都医院…双流区人民政府主建": a county named later in the sentence is more
     # precise than the city inside the name
     later = [s for s in spans if s.start >= end and s._.kind == "county"]
     if later:
