@@ -14,8 +14,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import facts_of
+from kg.facts import DocumentFacts
 
-__all__ = ["merge_by_key", "resolve_document"]
+__all__ = ["merge_by_key", "resolve_document", "resolve_facts"]
 
 
 def merge_by_key(items: list, key, combine) -> list:
@@ -41,7 +42,7 @@ def _merge_entity(a, b):
         changes["aliases"] = _union(a.aliases, b.aliases, exclude=a.name)
     if hasattr(a, "is_official"):
         changes["is_official"] = a.is_official or b.is_official
-    for field in ("issuer", "district", "version_of"):
+    for field in ("issuer", "district", "version_of", "parent_adcode", "region", "operator", "planned_completion"):
         if hasattr(a, field) and getattr(a, field) is None:
             changes[field] = getattr(b, field)
     return replace(a, **changes)
@@ -60,7 +61,12 @@ def _rename_aliases(facts) -> None:
 
 
 def resolve_document(doc: Doc) -> Doc:
-    facts = facts_of(doc)
+    resolve_facts(facts_of(doc))
+    return doc
+
+
+def resolve_facts(facts: DocumentFacts) -> None:
+    """Merge, in place, the facts that name the same thing (also used for a chunked document)."""
     _rename_aliases(facts)
     facts.districts = merge_by_key(facts.districts, lambda d: d.adcode, _merge_entity)
     facts.organizations = merge_by_key(facts.organizations, lambda o: o.name, _merge_entity)
@@ -70,7 +76,6 @@ def resolve_document(doc: Doc) -> Doc:
     facts.posts = merge_by_key(facts.posts, lambda p: (p.person, p.role, p.org), lambda a, b: a)
     facts.relations = merge_by_key(facts.relations, lambda r: (r.subject, r.predicate, r.object, r.date),
                                    lambda a, b: a)
-    return doc
 
 
 @Language.factory("policykg_resolution")

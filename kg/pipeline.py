@@ -22,7 +22,7 @@ from spacy.language import Language
 
 from extractors import register_components
 from extractors.annotations import facts_of, register_extensions
-from extractors.resolution import merge_by_key
+from extractors.resolution import resolve_facts
 from kg.facts import DocumentFacts, Evidence
 
 __all__ = ["CHUNK_CHARS", "extract_facts", "load_pipeline", "merge_facts", "split_chunks"]
@@ -90,20 +90,6 @@ def _shift(value: object, delta: int) -> object:
     return value
 
 
-def _combine(a, b):
-    """Two mentions of one entity from different chunks: evidence and aliases united, the first
-    chunk's attributes kept, missing ones filled from the second (as in-document resolution)."""
-    changes: dict[str, object] = {"evidence": tuple(dict.fromkeys((*a.evidence, *b.evidence)))}
-    if hasattr(a, "aliases"):
-        changes["aliases"] = tuple(x for x in dict.fromkeys((*a.aliases, *b.aliases)) if x != a.name)
-    if hasattr(a, "is_official"):
-        changes["is_official"] = a.is_official or b.is_official
-    for name in ("issuer", "district", "version_of", "parent_adcode", "region"):
-        if hasattr(a, name) and getattr(a, name) is None:
-            changes[name] = getattr(b, name)
-    return dataclasses.replace(a, **changes)
-
-
 def merge_facts(parts: list[tuple[int, DocumentFacts]]) -> DocumentFacts:
     """One document's facts from its chunks' (``(offset, facts)``): offsets shifted to the
     document, entities merged by the same keys as in-document resolution."""
@@ -111,14 +97,7 @@ def merge_facts(parts: list[tuple[int, DocumentFacts]]) -> DocumentFacts:
     for offset, facts in parts:
         for name in out.counts():
             getattr(out, name).extend(_shift(f, offset) for f in getattr(facts, name))
-    out.districts = merge_by_key(out.districts, lambda d: d.adcode, _combine)
-    out.organizations = merge_by_key(out.organizations, lambda o: o.name, _combine)
-    out.persons = merge_by_key(out.persons, lambda p: p.name, _combine)
-    out.measures = merge_by_key(out.measures, lambda m: m.name, _combine)
-    out.projects = merge_by_key(out.projects, lambda p: p.name, _combine)
-    out.posts = merge_by_key(out.posts, lambda p: (p.person, p.role, p.org), lambda a, b: a)
-    out.relations = merge_by_key(out.relations, lambda r: (r.subject, r.predicate, r.object, r.date),
-                                 lambda a, b: a)
+    resolve_facts(out)
     return out
 
 
