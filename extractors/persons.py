@@ -7,7 +7,7 @@ context that marks it as a name:
 * before a title: "孙宏伟市长", "高峰书记";
 * bylines and credits: "记者冯悦", "（记者吴涛 韩冰）", "摄/许静";
 * an interview speaker at a paragraph start: "马志刚：";
-* a clause-initial name followed by a speech verb: "孙立平强调";
+* a clause-initial name followed by a speech verb: "孙立平强调"; a name before 同志;
 * a "、"-list ending in 等 ("郭振华、周立新等7名院士").
 
 Each title in a chain becomes a :class:`kg.facts.Post` whose organization is the one written
@@ -160,6 +160,13 @@ class PersonRecognizer:
             s = m.start(1)
             if self.name_at(doc, s, strong=True, lenient_end=True) == m.end(1):
                 names.setdefault(s, m.end(1))
+        for m in re.finditer("同志", text):  # "王强同志": the honorific follows only a name
+            for length in (3, 2):
+                s = m.start() - length
+                if s >= 0 and self.name_at(doc, s) == m.start() and \
+                        (s == 0 or text[s - 1] in PUNCT or is_word_boundary(doc, s)):
+                    names.setdefault(s, m.start())
+                    break
         for m in re.finditer("|".join(SPEECH_VERBS), text):
             for length in (3, 2):
                 s = m.start() - length

@@ -129,3 +129,8 @@ def test_autonomous_prefecture_everyday_names_and_provincial_departments(facts_o
 def test_words_ending_in_ju_are_not_departments(facts_of_text):
     facts = facts_of_text("重庆市要优化区域布局，确保全年开好局。")
     assert not [o for o in facts.organizations if o.name.endswith("局")]
+
+
+def test_the_honorific_tongzhi_follows_a_name(facts_of_text):
+    facts = facts_of_text("会议传达了王建国同志的讲话精神。全体同志要抓好落实。")
+    assert {p.name for p in facts.persons} == {"王建国"}
