@@ -23,6 +23,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
 
+def run_python(
+    *args: str | os.PathLike[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a fresh interpreter that imports this checkout, output captured as text."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=timeout,
+    )
+
+
 def run_cli(
     *args: str | os.PathLike[str],
     cwd: Path | None = None,
@@ -30,15 +48,7 @@ def run_cli(
     timeout: float = 600,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m kg ARGS`` in a subprocess, output captured as text."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        env=full_env,
-        timeout=timeout,
-    )
+    return run_python("-m", "kg", *args, cwd=cwd, env=env, timeout=timeout)
 
 
 def fake_extract(text: str, doc_date: str | None) -> DocumentFacts:

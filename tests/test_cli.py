@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import rdflib
-from conftest import ROOT, run_cli
+from conftest import run_cli, run_python
 
 from kg.namespaces import ORG, PKG, PROV, RDF, SCHEMA
 from kg.store import KnowledgeStore
@@ -42,14 +40,7 @@ def test_rebuild_is_idempotent_and_extracts_nothing(seed_build, tmp_path):
         "print(json.dumps({'summary': s.to_dict(), 'spacy': 'spacy' in sys.modules,"
         " 'pipeline': 'kg.pipeline' in sys.modules}))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=300,
-    )
+    done = run_python("-c", script, timeout=300)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["summary"]["skipped_unchanged"] == 5 and out["summary"]["extracted"] == 0
@@ -180,14 +171,7 @@ def test_read_commands_do_not_import_spacy(seed_build):
         f"main(['export', '--store', {str(seed_build.store)!r}, '--format', 'nt', '-o', '/dev/null'])\n"
         "print('SPACY' if 'spacy' in sys.modules or 'kg.pipeline' in sys.modules else 'CLEAN')"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=300,
-    )
+    done = run_python("-c", script, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("CLEAN")
 
