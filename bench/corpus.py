@@ -12,6 +12,7 @@ it is for measuring time and memory only, never for tuning or judging extraction
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ DISTRICTS = ("涪陵区 合川区 黔江区 永川区 大足区 武隆区 万州
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 _GIVEN = "明华建国志文军平东海林玉春秀英丽红德成勇杰涛强磊洋艳敏静燕芳娟晓宇鹏飞雪梅"
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?=(?:多|余)?(?:万|亿)?元)")
+_DATE = re.compile(r"(?:(\d{4})\n?年\n?)?(\d{1,2})\n?月\n?(\d{1,2})\n?日")  # pages break lines anywhere
 
 
 def seed_texts() -> list[str]:
@@ -49,7 +51,27 @@ def _vary(text: str, rng: random.Random) -> str:
     swap = {**people, **districts}
     pattern = re.compile("|".join(sorted(map(re.escape, swap), key=len, reverse=True)))
     text = pattern.sub(lambda m: swap[m.group(0)], text)
+    text = _shift_dates(text, dt.timedelta(days=rng.randint(-3650, 0)))
     return _AMOUNT.sub(lambda m: str(rng.randint(1, 999) * (10 ** rng.randint(0, 2))), text)
+
+
+def _shift_dates(text: str, by: dt.timedelta) -> str:
+    """Every written date moved by ``by``: each document is its own day, so one meeting held on
+    one date does not collect the attendees of every copy of its template.
+
+    >>> _shift_dates("2023年1月4日，1月5日", dt.timedelta(days=-5))
+    '2022年12月30日，12月31日'
+    """
+    year = next((int(m.group(1)) for m in _DATE.finditer(text) if m.group(1)), 2023)
+
+    def shift(m: re.Match[str]) -> str:
+        try:
+            d = dt.date(int(m.group(1) or year), int(m.group(2)), int(m.group(3))) + by
+        except ValueError:  # not a calendar date
+            return m.group(0)
+        return f"{d.year}年{d.month}月{d.day}日" if m.group(1) else f"{d.month}月{d.day}日"
+
+    return _DATE.sub(shift, text)
 
 
 def generate(n: int, *, seed: int = 0, max_chars: int | None = None) -> Iterator[str]:

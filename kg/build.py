@@ -166,7 +166,7 @@ class _Job:
 class _Builder:
     def __init__(self, store: KnowledgeStore, summary: BuildSummary, extract: Extractor | None,
                  max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, segmenter: str = "auto",
-                 executor: Any = None, sink: Any = None, bulk: bool = False) -> None:
+                 executor: Any = None, sink: Any = None) -> None:
         self.store = store
         self.max_bytes = max_bytes
         self.max_chars = max_chars
@@ -175,7 +175,6 @@ class _Builder:
         self.segmenter = segmenter
         self.executor = executor if executor is not None else open_executor(1)
         self.sink = sink  # an external Graph Store receiving every changed document graph
-        self.bulk = bulk  # new documents loaded as N-Quads (Store.load) rather than a SPARQL update
         self.by_sha: dict[str, URIRef] = {}
         self.paths_of: dict[URIRef, set[str]] = {}
         for rec in store.documents():
@@ -276,7 +275,7 @@ class _Builder:
         iri = document_iri(result.sha256)
         key = result.key
         old = self.doc_of_path.get(key)
-        if self.bulk and iri not in self.paths_of and (old is None or old == iri):
+        if iri not in self.paths_of and (old is None or old == iri):  # new: parsed N-Quads, no SPARQL
             self.store.load_new_document(iri, result.nt)
             self.paths_of[iri] = {key}
         else:
@@ -380,7 +379,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         executor = open_executor(workers, scheduler, segmenter, preload=extract is None) if parallel else None
         try:
             builder = _Builder(store, summary, extract, max_bytes, max_chars, segmenter,
-                               executor=executor, sink=sink, bulk=parallel)
+                               executor=executor, sink=sink)
             if window is None:
                 window = 2 * max(workers, _cluster_threads(executor)) if parallel else 0
             builder.run(_progress(files, progress), window)

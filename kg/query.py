@@ -3,14 +3,15 @@
 :func:`run_query` accepts a SPARQL 1.1 *query* (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of
 all document graphs. The project's prefixes (``pkg:``, ``schema:``, ``org:``, ``id:`` ...) are
 predeclared, so a query may use them without ``PREFIX`` lines; its own declarations win. Parameters
-are bound as RDF terms, never pasted into the query text.
+are bound as escaped RDF terms in a ``VALUES`` block (:func:`with_parameters`), never pasted into
+the query as text; every query runs on Oxigraph.
 
 Queries come from users, so nothing they write may change the store or reach outside it: updates
 (``LOAD``, ``DROP`` ...) are refused, ``SERVICE`` is refused wherever it is nested, and ``FROM`` /
-``FROM NAMED`` may only name the store's own document graphs (rdflib's engine would otherwise fetch
-any URL or ``file:`` IRI). A query runs in a worker thread with a deadline (``timeout``; Oxigraph
-cannot be interrupted, so a query past its deadline is abandoned and stops at its next result row)
-and at most ``max_rows`` rows are kept (``QueryResult.truncated`` says so).
+``FROM NAMED`` may only name the store's own document graphs (never a URL or a ``file:`` IRI). A
+query runs in a worker thread with a deadline (``timeout``; Oxigraph cannot be interrupted, so a
+query past its deadline is abandoned and stops at its next result row) and at most ``max_rows``
+rows are kept (``QueryResult.truncated`` says so).
 
 >>> import tempfile, pathlib
 >>> from kg.store import KnowledgeStore
@@ -43,7 +44,7 @@ from kg.namespaces import PREFIXES, bind_prefixes, sparql_prologue
 from kg.store import KnowledgeStore, QueryRows
 
 __all__ = ["DEFAULT_TIMEOUT", "RESULT_FORMATS", "QueryError", "QueryResult", "QueryTimeout", "parse_term",
-           "prepare", "run_query"]
+           "prepare", "run_query", "with_parameters"]
 
 DEFAULT_TIMEOUT = 60.0  # seconds
 _DOC_GRAPHS = str(document_iri("0" * 64)).rsplit("/", 1)[0] + "/"  # the only graphs FROM may name
@@ -118,6 +119,97 @@ def _term(value: ParamValue) -> Identifier:
     if isinstance(value, bool | int | float):
         return Literal(value)
     return parse_term(value)
+
+
+# Tokens of a query that matter for finding its group patterns: what may hide a brace or a
+# keyword (comments, strings, IRIs, prefixed names, variables) is matched whole and skipped.
+_SCAN = re.compile(r"""
+    (?P<skip>\#[^\n]*
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | [?$]\w+ | [\w.-]*:[\w.:%-]* )
+  | (?P<word>[A-Za-z]+)
+  | (?P<open>\{) | (?P<close>\})
+""", re.X)
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _where_groups(sparql: str) -> list[int]:
+    """Offsets just inside the opening brace of the query's WHERE pattern and of every
+    subquery's (``WHERE`` may be omitted; a CONSTRUCT template is not a WHERE pattern)."""
+    found: list[int] = []
+    want = False  # the next "{" opens a WHERE pattern
+    template = False  # after CONSTRUCT: the next "{" opens its template (unless WHERE comes first)
+    template_depth: int | None = None
+    depth = 0
+    for m in _SCAN.finditer(sparql):
+        kind = m.lastgroup
+        if kind == "word":
+            word = m.group().upper()
+            if word in ("SELECT", "ASK", "DESCRIBE", "WHERE"):
+                want, template = True, False
+            elif word == "CONSTRUCT":
+                want, template = False, True
+        elif kind == "open":
+            depth += 1
+            if want:
+                found.append(m.end())
+                want = False
+            elif template:
+                template, template_depth = False, depth
+        elif kind == "close":
+            if template_depth == depth:  # the template closed: the WHERE pattern follows
+                template_depth, want = None, True
+            depth -= 1
+    return found
+
+
+def _sparql_term(term: Identifier) -> str:
+    """``term`` written for a VALUES block; IRIs that could end the IRI early are refused."""
+    if isinstance(term, URIRef):
+        if _IRI_FORBIDDEN.search(term):
+            raise QueryError(f"cannot use {str(term)!r} as a parameter: not a valid IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = "".join(_LITERAL_ESCAPES.get(c) or (f"\\u{ord(c):04X}" if ord(c) < 32 or ord(c) == 127 else c)
+                       for c in str(term))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype:
+            return f'"{text}"^^{_sparql_term(term.datatype)}'
+        return f'"{text}"'
+    raise QueryError(f"cannot use {term!r} as a parameter: only IRIs and literals can be bound")
+
+
+def with_parameters(sparql: str, params: Mapping[str, ParamValue]) -> str:
+    """``sparql`` with ``params`` bound: a ``VALUES`` block opens its WHERE pattern and every
+    subquery's, so a parameter is in scope wherever the query uses it (``FILTER``, ``HAVING``
+    of a subquery, ``BOUND``). Values are written as escaped RDF terms, never as query text.
+
+    >>> print(with_parameters("SELECT ?x WHERE { ?x rdfs:label ?name }", {"name": '"大足区"@zh'}))
+    SELECT ?x WHERE { VALUES (?name) { ("大足区"@zh) } ?x rdfs:label ?name }
+    >>> with_parameters('CONSTRUCT { ?x a ?t } WHERE { ?x a ?t }', {"t": "pkg:Meeting"}).count("VALUES")
+    1
+    """
+    if not params:
+        return sparql
+    names = sorted(k.lstrip("?$") for k in params)
+    for name in names:
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"{name!r} is not a SPARQL variable name")
+    terms = {k.lstrip("?$"): _sparql_term(_term(v)) for k, v in params.items()}
+    values = (f" VALUES ({' '.join('?' + n for n in names)}) "
+              f"{{ ({' '.join(terms[n] for n in names)}) }}")
+    at = _where_groups(sparql)
+    if not at:
+        raise QueryError("parameters need a WHERE pattern to bind them in")
+    parts, last = [], 0
+    for i in at:
+        parts += [sparql[last:i], values]
+        last = i
+    return "".join(parts) + sparql[last:]
 
 
 def _has_service(node: object) -> bool:
@@ -350,15 +442,10 @@ def _with_deadline(work: Callable[[Callable[[], bool]], QueryResult], timeout: f
     return box["result"]  # type: ignore[return-value]
 
 
-def _check_dataset(store: KnowledgeStore, parsed, rdflib_engine: bool) -> None:
-    iris = _dataset_iris(parsed)
-    if not iris:
-        return
-    if rdflib_engine:  # rdflib loads FROM graphs from the web or the file system: never
-        raise QueryError("FROM / FROM NAMED cannot be combined with parameters on variables the query "
-                         "does not select")
-    graphs = set(store.named_graphs())
-    for iri in iris:
+def _check_dataset(store: KnowledgeStore, parsed) -> None:
+    graphs = None
+    for iri in _dataset_iris(parsed):
+        graphs = graphs if graphs is not None else set(store.named_graphs())
         if iri not in graphs:
             raise QueryError(f"FROM <{iri}> is not a document graph of this store "
                              "(queries never fetch data from elsewhere)")
@@ -381,29 +468,12 @@ def run_query(store: KnowledgeStore, sparql: str,
     (['who'], [])
     """
     parsed = prepare(sparql)
-    bindings = {k.lstrip("?$"): _term(v) for k, v in (params or {}).items()}
-    projected = {str(v) for v in parsed.algebra.get("PV") or []}
-    # Oxigraph substitutes only projected variables; rdflib's engine binds any variable.
-    oxigraph = not bindings or (parsed.algebra.name == "SelectQuery" and set(bindings) <= projected)
-    _check_dataset(store, parsed, rdflib_engine=not oxigraph)
+    _check_dataset(store, parsed)
+    bound = with_parameters(sparql, params or {})
 
     def work(stop: Callable[[], bool]) -> QueryResult:
-        if oxigraph:
-            return _from_rows(store.query(sparql, bindings, prefixes=_PREFIXES,
-                                          take=lambda items: _take(items, max_rows, stop)), max_rows)
-        result = store.dataset.query(parsed, initBindings=bindings)
-        if result.type == "ASK":
-            return QueryResult("ASK", [], [], bool(result.askAnswer))
-        if result.type == "SELECT":
-            rows, more = _take(result, max_rows, stop)
-            return QueryResult("SELECT", [str(v) for v in result.vars or []],
-                               [tuple(row) for row in rows], truncated=max_rows if more else None)
-        graph = Graph()
-        bind_prefixes(graph)
-        triples, more = _take(result.graph or (), max_rows, stop)
-        for t in triples:
-            graph.add(t)
-        return QueryResult(result.type, [], [], None, graph, max_rows if more else None)
+        return _from_rows(store.query(bound, prefixes=_PREFIXES,
+                                      take=lambda items: _take(items, max_rows, stop)), max_rows)
 
     try:
         return _with_deadline(work, timeout)

@@ -13,7 +13,8 @@ import sys
 from conftest import ROOT
 
 from bench.corpus import generate
-from bench.run import bound_query
+from bench.run import QUICK
+from kg.saved_queries import saved_queries
 
 
 def test_bench_quick_reports_every_section(tmp_path):
@@ -27,26 +28,34 @@ def test_bench_quick_reports_every_section(tmp_path):
         assert section in report, section
     e = report["extraction"]
     assert e["chars"] > 0 and e["ratio"] > 0 and e["pipeline_chars_per_s"] > 0
-    assert len(report["store"]) == 2
+    saved = {q.name for q in saved_queries()}
+    assert [row["target_triples"] for row in report["store"]] == QUICK["store_sizes"]
+    docs = [row["documents"] for row in report["store"]]
+    assert docs == sorted(docs) and docs[0] > 0  # one corpus, grown: a prefix per size
     for row in report["store"]:
+        assert row["triples"] >= row["target_triples"] and row["quads"] > row["triples"]
         assert row["oxigraph_quads_per_s"] > 0 and row["rdflib_triples_per_s"] > 0
-        assert len(row["queries"]) >= 9
+        assert set(row["queries"]) == saved
         for q in row["queries"].values():
-            assert "oxigraph_p50_ms" in q and "oxigraph_p95_ms" in q and "speedup_p50" in q
+            assert 0 <= q["oxigraph_p50_ms"] <= q["oxigraph_p95_ms"]
+            assert q["speedup_p50"] > 0 and q["rows_match"] in (True, False, None)
+        assert row["speedup_p50_min"] <= row["speedup_p50_median"]
     assert [b["scale"] for b in report["memory"]["builds"]] == [1, 3]
     assert all(b["peak_rss_mb"] > 0 for b in report["memory"]["builds"])
-    assert set(report["parallel"]["runs"]) == {"1", "2"} and report["parallel"]["speedup"] > 0
+    par = report["parallel"]
+    assert {w: len(runs) for w, runs in par["runs"].items()} == {"1": QUICK["parallel_repeats"],
+                                                                  "2": QUICK["parallel_repeats"]}
+    assert all(r["wall_s"] > 0 and r["documents"] == par["documents"] for rs in par["runs"].values() for r in rs)
+    assert par["median_wall_s"]["1"] > 0 and par["median_wall_s"]["2"] > 0 and par["speedup"] > 0
+    ceiling = par["cpu_ceiling"]
+    assert len(ceiling["one_s"]) == len(ceiling["two_together_s"]) == QUICK["parallel_repeats"]
+    assert ceiling["one_median_s"] > 0 and ceiling["two_together_median_s"] > 0 and ceiling["ceiling_speedup"] > 0
+    assert par["parallel_efficiency"] > 0
     assert report["cli_query"]["median_s"] > 0
-    assert "pipeline/segmenter time ratio" in done.stdout  # the table is printed too
+    assert "pipeline/segmenter time ratio" in done.stdout and "CPU ceiling" in done.stdout  # the table too
 
 
 def test_synthetic_corpus_is_varied_and_deterministic():
     a, b = list(generate(6, seed=3)), list(generate(6, seed=3))
     assert a == b and len(set(a)) == 6
     assert all("合成文档" in t for t in a)
-
-
-def test_bound_query_binds_by_values():
-    q = bound_query("SELECT ?x WHERE { ?x ?p ?district }", {"district": "大足区"})
-    assert 'VALUES (?district) { ("大足区") }' in q
-    assert bound_query("SELECT ?x WHERE { ?x ?p ?o }", {}) == "SELECT ?x WHERE { ?x ?p ?o }"

@@ -26,7 +26,7 @@ TESTS = Path(__file__).resolve().parent
 
 # A build in a child process. KILL says where it SIGKILLs itself:
 #   extract:N   while extracting the N-th document (N-1 documents are stored)
-#   write:N     during the N-th store transaction (a timer fires inside Oxigraph's update)
+#   write:N     during the N-th store transaction (a timer fires inside Oxigraph's update or load)
 #   snapshot    while publishing the final snapshot for readers
 #   wait:N      not a kill: block in the N-th extraction until the file GO exists
 CHILD = r"""
@@ -66,6 +66,15 @@ def killing_apply(self, ops):
         time.sleep(0.001)
     return apply(self, ops)
 KnowledgeStore.apply = killing_apply
+
+load = KnowledgeStore.load_new_document
+def killing_load(self, iri, nt):
+    seen["write"] += 1
+    if kill == f"write:{{seen['write']}}":
+        threading.Timer(0.005, die).start()  # fires while Oxigraph is loading
+        time.sleep(0.001)
+    return load(self, iri, nt)
+KnowledgeStore.load_new_document = killing_load
 
 rename = os.rename
 def killing_rename(src, dst):
