@@ -23,6 +23,7 @@ false
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -136,18 +137,22 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _where_groups(sparql: str) -> list[int]:
+def _where_groups(sparql: str) -> tuple[list[int], tuple[int, int, int] | None]:
     """Offsets just inside the opening brace of the query's WHERE pattern and of every
-    subquery's (``WHERE`` may be omitted; a CONSTRUCT template is not a WHERE pattern)."""
+    subquery's (``WHERE`` may be omitted; a CONSTRUCT template is not a WHERE pattern), and for
+    the short form ``CONSTRUCT WHERE { … }``: where ``WHERE`` starts and its pattern's braces."""
     found: list[int] = []
     want = False  # the next "{" opens a WHERE pattern
     template = False  # after CONSTRUCT: the next "{" opens its template (unless WHERE comes first)
     template_depth: int | None = None
+    short: list[int] = []  # CONSTRUCT WHERE: [WHERE's offset, "{" offset, "}" offset]
     depth = 0
     for m in _SCAN.finditer(sparql):
         kind = m.lastgroup
         if kind == "word":
             word = m.group().upper()
+            if word == "WHERE" and template:
+                short = [m.start()]
             if word in ("SELECT", "ASK", "DESCRIBE", "WHERE"):
                 want, template = True, False
             elif word == "CONSTRUCT":
@@ -157,13 +162,17 @@ def _where_groups(sparql: str) -> list[int]:
             if want:
                 found.append(m.end())
                 want = False
+                if len(short) == 1:
+                    short.append(m.start())
             elif template:
                 template, template_depth = False, depth
         elif kind == "close":
             if template_depth == depth:  # the template closed: the WHERE pattern follows
                 template_depth, want = None, True
+            if len(short) == 2 and depth == 1:
+                short.append(m.start())
             depth -= 1
-    return found
+    return found, (short[0], short[1], short[2]) if len(short) == 3 else None
 
 
 def _sparql_term(term: Identifier) -> str:
@@ -192,6 +201,8 @@ def with_parameters(sparql: str, params: Mapping[str, ParamValue]) -> str:
     SELECT ?x WHERE { VALUES (?name) { ("大足区"@zh) } ?x rdfs:label ?name }
     >>> with_parameters('CONSTRUCT { ?x a ?t } WHERE { ?x a ?t }', {"t": "pkg:Meeting"}).count("VALUES")
     1
+    >>> print(with_parameters('CONSTRUCT WHERE { ?x a ?t }', {"t": 1}))
+    CONSTRUCT { ?x a ?t } WHERE { VALUES (?t) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) } ?x a ?t }
     """
     if not params:
         return sparql
@@ -202,7 +213,11 @@ def with_parameters(sparql: str, params: Mapping[str, ParamValue]) -> str:
     terms = {k.lstrip("?$"): _sparql_term(_term(v)) for k, v in params.items()}
     values = (f" VALUES ({' '.join('?' + n for n in names)}) "
               f"{{ ({' '.join(terms[n] for n in names)}) }}")
-    at = _where_groups(sparql)
+    at, short = _where_groups(sparql)
+    if short:  # CONSTRUCT WHERE { P } admits no VALUES in P: written out as CONSTRUCT { P } WHERE { P }
+        where, opened, closed = short
+        sparql = f"{sparql[:where]}{sparql[opened:closed + 1]} {sparql[where:]}"
+        at, _ = _where_groups(sparql)
     if not at:
         raise QueryError("parameters need a WHERE pattern to bind them in")
     parts, last = [], 0
@@ -222,6 +237,7 @@ def _has_service(node: object) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=256)  # a saved query or an endpoint's repeated query is parsed once
 def prepare(sparql: str):
     """Parse ``sparql`` as a read-only query (project prefixes predeclared); returns rdflib's
     prepared query. Raises :class:`QueryError` for updates, ``SERVICE`` and syntax errors.

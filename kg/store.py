@@ -425,19 +425,15 @@ class KnowledgeStore:
         return check
 
     # ------------------------------------------------------------------ reading
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
-              *, prefixes: Mapping[str, str] | None = None,
+    def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
               take: Callable[[Iterable], tuple[list, bool]] | None = None) -> QueryRows:
-        """Evaluate a SPARQL query over the union of the named graphs.
-
-        ``bindings`` substitute variables by RDF terms (never pasted into the text). An update
-        is not a query and fails to parse (:class:`SyntaxError`). ``take(lazy_rows)`` chooses
-        which rows to keep (``(kept, truncated)``): a row limit, a cancellation check.
+        """Evaluate a SPARQL query over the union of the named graphs (parameters: bind them
+        with :func:`kg.query.with_parameters`). An update is not a query and fails to parse
+        (:class:`SyntaxError`). ``take(lazy_rows)`` chooses which rows to keep
+        (``(kept, truncated)``): a row limit, a cancellation check.
         """
         take = take or (lambda items: (list(items), False))
-        subs = {ox.Variable(k.lstrip("?$")): to_ox(v) for k, v in (bindings or {}).items()}
-        result = self.ox.query(sparql, substitutions=subs,
-                               prefixes=dict(prefixes or {}))
+        result = self.ox.query(sparql, prefixes=dict(prefixes or {}))
         if isinstance(result, ox.QueryBoolean):
             return QueryRows("ASK", [], [], bool(result), [])
         if isinstance(result, ox.QuerySolutions):
@@ -476,11 +472,14 @@ class KnowledgeStore:
 
     def triple_count(self) -> int:
         """Distinct triples in the union graph."""
-        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        # counted inside Oxigraph: no Python object per triple
+        (row,) = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(row[0].value)
 
     def quad_count(self) -> int:
         """Quads over the documents' graphs (a triple stated by two documents counts twice)."""
-        return sum(1 for _ in self.quads())
+        (row,) = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(row[0].value)
 
     def entity_counts(self) -> dict[str, int]:
         """Distinct nodes per class of the data model (prefixed class name → count), sorted."""

@@ -305,3 +305,16 @@ def test_meeting_cooccurrence_and_agreements(store):
     signed = agreements(store, "潼南")
     assert {a["agreement"] for a in signed} == {
         "遂潼人才一体化发展合作协议", "川渝毗邻地区人力资源服务产业协同发展战略合作协议"}
+
+
+def test_optional_saved_query_parameters_filter_the_same_rows(store):
+    every = run_saved(store, "posts_per_organization")
+    at_least_two = run_saved(store, "posts_per_organization", {"min_posts": "2"})
+    posts = every.variables.index("posts")
+    assert at_least_two.rows == [r for r in every.rows if int(r[posts]) >= 2]
+    assert 0 < len(at_least_two.rows) < len(every.rows)
+    amounts = run_saved(store, "funding_amounts")
+    chongqing = run_saved(store, "funding_amounts", {"district": "重庆市"})
+    area = amounts.variables.index("area")
+    assert chongqing.rows and {str(r[area]) for r in chongqing.rows} == {"重庆市"}
+    assert set(chongqing.rows) <= set(amounts.rows)

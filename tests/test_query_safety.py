@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.namespaces import PKG, RDF, RDFS
 from kg.query import QueryError, QueryTimeout, run_query
@@ -176,3 +176,30 @@ def test_row_limit_truncates_with_a_clear_message(store, store_path):
     done = run_cli("query", "--store", store_path, "--max-rows", "3", "-F", "csv", SLOW)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 4
     assert "result truncated to 3 rows" in done.stderr
+
+
+@pytest.mark.parametrize("sparql, expect", [
+    ("SELECT ?x { ?x rdfs:label ?name }", 1),                                  # no WHERE keyword
+    ("ASK WHERE { ?x rdfs:label ?name }", True),
+    ("CONSTRUCT { ?x rdfs:label ?name } WHERE { ?x rdfs:label ?name }", 1),
+    ("CONSTRUCT WHERE { ?x rdfs:label ?name }", 1),                            # short form
+    ("DESCRIBE ?x WHERE { ?x rdfs:label ?name }", 1),
+    ("SELECT ?x WHERE { ?x rdfs:label ?l FILTER(?l = ?name && ?l != '{ WHERE }') } # SELECT {", 1),
+    ("SELECT ?x WHERE { ?x rdfs:label ?l . { SELECT ?l WHERE { ?y rdfs:label ?l FILTER(?l = ?name) } } }", 1),
+])
+def test_parameters_are_bound_in_every_query_form(store, sparql, expect):
+    result = run_query(store, sparql, {"name": Literal("'single'")})
+    got = result.boolean if result.kind == "ASK" else len(result.rows or result.graph or [])
+    assert got == expect
+
+
+def test_parameters_that_are_not_terms_are_refused(store):
+    for bad in (URIRef("http://x/> } SERVICE <http://y/"), URIRef("http://x/a b")):
+        with pytest.raises(QueryError, match="not a valid IRI"):
+            run_query(store, "SELECT ?x WHERE { ?x ?p ?o }", {"o": bad})
+    with pytest.raises(QueryError, match="only IRIs and literals"):
+        run_query(store, "SELECT ?x WHERE { ?x ?p ?o }", {"o": BNode()})
+    with pytest.raises(QueryError, match="not a SPARQL variable name"):
+        run_query(store, "SELECT ?x WHERE { ?x ?p ?o }", {"o o": "1"})
+    with pytest.raises(QueryError, match="need a WHERE pattern"):
+        run_query(store, f"DESCRIBE <{DOC}>", {"o": "1"})
