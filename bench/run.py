@@ -32,7 +32,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.corpus import SEEDS, generate, seed_texts, write_corpus
 
@@ -60,6 +62,23 @@ def _log(msg: str) -> None:
 def _pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+def _ms(values: list[float], p: float) -> float:
+    """The ``p``-th percentile of ``values`` (seconds), in milliseconds."""
+    return round(_pct(values, p) * 1000, 2)
+
+
+def _timed_runs(run: Callable[[], Any], runs: int, budget_s: float) -> tuple[list[float], Any]:
+    """Call ``run`` up to ``runs`` times, stopping once ``budget_s`` seconds are spent:
+    the seconds each call took and the last call's result."""
+    times: list[float] = []
+    result = None
+    while len(times) < runs and sum(times) < budget_s:
+        t0 = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - t0)
+    return times, result
 
 
 # ---------------------------------------------------------------------- 1. extraction
@@ -204,14 +223,10 @@ def _oxigraph_queries(path: Path, queries: dict[str, str], ns: dict, cfg: dict) 
     out = {}
     with KnowledgeStore(path, read_only=True) as store:
         for name, sparql in queries.items():
-            times, rows = [], 0
-            while len(times) < cfg["ox_runs"] and sum(times) < cfg["ox_budget_s"]:
-                t0 = time.perf_counter()
-                rows = len(store.query(sparql, prefixes=ns).rows)
-                times.append(time.perf_counter() - t0)
+            times, rows = _timed_runs(lambda q=sparql: len(store.query(q, prefixes=ns).rows),
+                                      cfg["ox_runs"], cfg["ox_budget_s"])
             out[name] = {"rows": rows, "oxigraph_runs": len(times),
-                         "oxigraph_p50_ms": round(_pct(times, 50) * 1000, 2),
-                         "oxigraph_p95_ms": round(_pct(times, 95) * 1000, 2)}
+                         "oxigraph_p50_ms": _ms(times, 50), "oxigraph_p95_ms": _ms(times, 95)}
     return out
 
 
@@ -238,8 +253,7 @@ def _rdflib_queries(nt: Path, queries: dict[str, str], ns: dict, cfg: dict, row:
         q = row["queries"][name]
         if times:
             q.update({"rdflib_rows": rows, "rows_match": rows == q["rows"],
-                      "rdflib_p50_ms": round(_pct(times, 50) * 1000, 2),
-                      "rdflib_p95_ms": round(_pct(times, 95) * 1000, 2)})
+                      "rdflib_p50_ms": _ms(times, 50), "rdflib_p95_ms": _ms(times, 95)})
             q["speedup_p50"] = round(q["rdflib_p50_ms"] / max(q["oxigraph_p50_ms"], 1e-3), 1)
         else:  # stopped: the speed-up is at least timeout / oxigraph time; rows unknown
             q.update({"rdflib_timeout_s": cfg["rdflib_timeout_s"], "rows_match": None, "speedup_p50_at_least":
@@ -300,13 +314,8 @@ def bench_saved_queries(store_path: Path, budget_s: float = 20) -> dict:
     out = {}
     with KnowledgeStore(store_path, read_only=True) as store:
         for name, p in _query_params().items():
-            times = []
-            while len(times) < 5 and sum(times) < budget_s:
-                t0 = time.perf_counter()
-                run_saved(store, name, p)
-                times.append(time.perf_counter() - t0)
-            out[name] = {"p50_ms": round(_pct(times, 50) * 1000, 2), "p95_ms": round(_pct(times, 95) * 1000, 2),
-                         "params": p}
+            times, _ = _timed_runs(lambda n=name, p=p: run_saved(store, n, p), 5, budget_s)
+            out[name] = {"p50_ms": _ms(times, 50), "p95_ms": _ms(times, 95), "params": p}
     return out
 
 
