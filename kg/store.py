@@ -472,13 +472,15 @@ class KnowledgeStore:
 
     def triple_count(self) -> int:
         """Distinct triples in the union graph."""
-        # counted inside Oxigraph: no Python object per triple
-        (row,) = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(row[0].value)
+        return self._count("?s ?p ?o")
 
     def quad_count(self) -> int:
         """Quads over the documents' graphs (a triple stated by two documents counts twice)."""
-        (row,) = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return self._count("GRAPH ?g { ?s ?p ?o }")
+
+    def _count(self, pattern: str) -> int:
+        # counted inside Oxigraph: no Python object per triple
+        (row,) = self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
         return int(row[0].value)
 
     def entity_counts(self) -> dict[str, int]:
