@@ -81,3 +81,20 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
     done = run_cli("build", seeds, "--store", store, "--json", "--segmenter", "auto")
     assert done.returncode == 0, done.stderr
     return SeedBuild(store, seeds, json.loads(done.stdout), done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="module")
+def seed_store(seed_build: SeedBuild):
+    """The seed build's store, opened read-only."""
+    from kg.store import KnowledgeStore
+
+    with KnowledgeStore(seed_build.store, read_only=True) as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_store):
+    """The seed build as a networkx ``MultiDiGraph`` (:func:`kg.network.to_networkx`)."""
+    from kg.network import to_networkx
+
+    return to_networkx(seed_store)

@@ -23,10 +23,9 @@ from kg.analysis import (
 from kg.cli import main
 from kg.describe import describe
 from kg.lookup import EntityNotFound, find_entities, resolve_entity
-from kg.network import edge_evidence, neighbourhood, official_network, shortest_connection, to_networkx
+from kg.network import edge_evidence, neighbourhood, official_network, shortest_connection
 from kg.query import QueryError, prepare, run_query
 from kg.saved_queries import run_saved, saved_queries, saved_query
-from kg.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLORE_MODULES = ["kg.network", "kg.lookup", "kg.describe", "kg.saved_queries", "kg.analysis", "kg.fonts",
@@ -39,51 +38,41 @@ def test_docstring_examples(module):
     assert result.failed == 0 and result.attempted > 0
 
 
-@pytest.fixture(scope="module")
-def store(seed_build):
-    with KnowledgeStore(seed_build.store, read_only=True) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def graph(store):
-    return to_networkx(store)
-
 
 def _count(store, sparql):
     return int(run_query(store, sparql).rows[0][0])
 
 
 # ---------------------------------------------------------------------- the networkx view
-def test_graph_nodes_are_typed_entities_with_labels(graph, store):
-    types = nx.get_node_attributes(graph, "type")
+def test_graph_nodes_are_typed_entities_with_labels(seed_graph, seed_store):
+    types = nx.get_node_attributes(seed_graph, "type")
     assert set(types.values()) <= {"Official", "Person", "Post", "Role", "Organization", "District", "Measure",
                                    "Project", "Amount", "Meeting"}
     assert sum(t == "Official" for t in types.values()) == _count(
-        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pkg:Official }")
+        seed_store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pkg:Official }")
     assert sum(t == "Post" for t in types.values()) == _count(
-        store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:Post }")
-    assert all(label for label in nx.get_node_attributes(graph, "label").values())
-    dazu = graph.nodes["https://w3id.org/policykg/id/district/500111"]
+        seed_store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:Post }")
+    assert all(label for label in nx.get_node_attributes(seed_graph, "label").values())
+    dazu = seed_graph.nodes["https://w3id.org/policykg/id/district/500111"]
     assert (dazu["label"], dazu["adcode"], dazu["type"]) == ("大足区", "500111", "District")
     assert "大足" in dazu["aliases"]
 
 
-def test_graph_edges_are_the_relations_between_entities(graph, store):
-    holds = [(u, v) for u, v, k in graph.edges(keys=True) if k == "holds"]
-    assert len(holds) == _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?p org:holds ?x }")
-    assert all(graph.nodes[v]["type"] == "Post" for _, v in holds)
-    assert {d["predicate"] for *_, d in graph.edges(data=True)} >= {"org:holds", "org:postIn", "schema:areaServed",
+def test_graph_edges_are_the_relations_between_entities(seed_graph, seed_store):
+    holds = [(u, v) for u, v, k in seed_graph.edges(keys=True) if k == "holds"]
+    assert len(holds) == _count(seed_store, "SELECT (COUNT(*) AS ?n) WHERE { ?p org:holds ?x }")
+    assert all(seed_graph.nodes[v]["type"] == "Post" for _, v in holds)
+    assert {d["predicate"] for *_, d in seed_graph.edges(data=True)} >= {"org:holds", "org:postIn", "schema:areaServed",
                                                                      "pkg:funding", "pkg:chairedBy", "pkg:party"}
-    amounts = [n for n, t in graph.nodes(data="type") if t == "Amount"]
-    assert amounts and all(any(k in graph.nodes[a] for k in ("value", "min_value", "max_value")) for a in amounts)
+    amounts = [n for n, t in seed_graph.nodes(data="type") if t == "Amount"]
+    assert amounts and all(any(k in seed_graph.nodes[a] for k in ("value", "min_value", "max_value")) for a in amounts)
 
 
-def test_evidence_offsets_point_into_the_source_file(graph, seed_build):
-    chen = resolve_entity(graph, "陈一清")
+def test_evidence_offsets_point_into_the_source_file(seed_graph, seed_build):
+    chen = resolve_entity(seed_graph, "陈一清")
     checked = 0
-    for _, post in graph.out_edges(chen):
-        for ev in graph.nodes[post]["evidence"]:
+    for _, post in seed_graph.out_edges(chen):
+        for ev in seed_graph.nodes[post]["evidence"]:
             text = (seed_build.seeds / ev["document_name"]).read_text(encoding="utf-8")
             stated = re.sub(r"\s", "", text[ev["start"]:ev["end"]])
             assert stated and stated in ev["sentence"], (stated, ev["sentence"])
@@ -91,40 +80,41 @@ def test_evidence_offsets_point_into_the_source_file(graph, seed_build):
     assert checked >= 3
 
 
-def test_neighbourhood_grows_with_depth_and_does_not_walk_through_roles(graph):
-    chen = resolve_entity(graph, "陈一清")
-    one = neighbourhood(graph, chen, 1)
-    two = neighbourhood(graph, chen, 2)
-    labels_one = {graph.nodes[n]["label"] for n in one}
-    labels_two = {graph.nodes[n]["label"] for n in two}
+def test_neighbourhood_grows_with_depth_and_does_not_walk_through_roles(seed_graph):
+    chen = resolve_entity(seed_graph, "陈一清")
+    one = neighbourhood(seed_graph, chen, 1)
+    two = neighbourhood(seed_graph, chen, 2)
+    labels_one = {seed_graph.nodes[n]["label"] for n in one}
+    labels_two = {seed_graph.nodes[n]["label"] for n in two}
     assert {"大足区委书记", "领导小组组长", "大足区委全面依法治区委员会第五次会议"} <= labels_one
     assert "大足区委" not in labels_one and {"大足区委", "书记", "徐晓勇"} <= labels_two
     # the role 书记 is in the picture, but the other secretaries are not reached through it
-    assert {"陈敏尔", "袁家军", "姜天波"} & {graph.nodes[n]["label"] for n in neighbourhood(graph, chen, 4)} == set()
-    walked = neighbourhood(graph, chen, 4, skip_types=())
-    assert {"陈敏尔", "袁家军", "姜天波"} <= {graph.nodes[n]["label"] for n in walked}
+    reached = neighbourhood(seed_graph, chen, 4)
+    assert {"陈敏尔", "袁家军", "姜天波"} & {seed_graph.nodes[n]["label"] for n in reached} == set()
+    walked = neighbourhood(seed_graph, chen, 4, skip_types=())
+    assert {"陈敏尔", "袁家军", "姜天波"} <= {seed_graph.nodes[n]["label"] for n in walked}
     with pytest.raises(KeyError):
-        neighbourhood(graph, "https://example.org/nothing")
+        neighbourhood(seed_graph, "https://example.org/nothing")
 
 
-def test_shortest_connection_is_a_chain_of_real_edges(graph):
-    chen, yang = resolve_entity(graph, "陈一清"), resolve_entity(graph, "杨桦")
-    steps = shortest_connection(graph, chen, yang)
+def test_shortest_connection_is_a_chain_of_real_edges(seed_graph):
+    chen, yang = resolve_entity(seed_graph, "陈一清"), resolve_entity(seed_graph, "杨桦")
+    steps = shortest_connection(seed_graph, chen, yang)
     assert steps[0]["from_iri"] == chen and steps[-1]["to_iri"] == yang
-    assert len(steps) == nx.shortest_path_length(graph.to_undirected(), chen, yang) or len(steps) <= 4
+    assert len(steps) == nx.shortest_path_length(seed_graph.to_undirected(), chen, yang) or len(steps) <= 4
     for s in steps:
         u, v = (s["from_iri"], s["to_iri"]) if s["direction"] == "->" else (s["to_iri"], s["from_iri"])
-        assert s["relation"] in graph[u][v]
-    assert shortest_connection(graph, chen, chen) == []
+        assert s["relation"] in seed_graph[u][v]
+    assert shortest_connection(seed_graph, chen, chen) == []
     with pytest.raises(nx.NetworkXNoPath):
-        shortest_connection(graph, chen, resolve_entity(graph, "鸿雁计划"))
+        shortest_connection(seed_graph, chen, resolve_entity(seed_graph, "鸿雁计划"))
 
 
-def test_official_network_of_a_district(graph, store):
-    N = official_network(graph, resolve_entity(graph, "大足区"))
+def test_official_network_of_a_district(seed_graph, seed_store):
+    N = official_network(seed_graph, resolve_entity(seed_graph, "大足区"))
     people = {N.nodes[n]["label"] for n, t in N.nodes(data="type") if t in ("Official", "Person")}
-    assert people == {r["official"] for r in officials_of_district(store, "大足区")}
-    xu = resolve_entity(graph, "徐晓勇")
+    assert people == {r["official"] for r in officials_of_district(seed_store, "大足区")}
+    xu = resolve_entity(seed_graph, "徐晓勇")
     assert sorted(p for org in N[xu] for p in N[xu][org]["posts"]) == ["区长", "大足区委副书记", "委员会副主任"]
 
 
@@ -138,39 +128,39 @@ def test_official_network_of_a_district(graph, store):
     ("鸿雁", "鸿雁计划", "substring"),
     ("  徐晓勇 ", "徐晓勇", "label"),
 ])
-def test_resolve_entity(graph, name, label, how):
-    node = resolve_entity(graph, name)
-    assert graph.nodes[node]["label"] == label
-    assert find_entities(graph, name)[0].how == how
+def test_resolve_entity(seed_graph, name, label, how):
+    node = resolve_entity(seed_graph, name)
+    assert seed_graph.nodes[node]["label"] == label
+    assert find_entities(seed_graph, name)[0].how == how
 
 
 @pytest.mark.parametrize(("typo", "meant"), [
     ("陈一青", "陈一清"), ("徐小勇", "徐晓勇"), ("大足区委书纪", "大足区委书记"), ("鸿燕计划", "鸿雁计划")])
-def test_a_typo_gets_did_you_mean(graph, typo, meant):
+def test_a_typo_gets_did_you_mean(seed_graph, typo, meant):
     with pytest.raises(EntityNotFound) as err:
-        resolve_entity(graph, typo)
+        resolve_entity(seed_graph, typo)
     assert meant in [m.label for m in err.value.suggestions]
     assert "did you mean" in str(err.value) and meant in str(err.value)
 
 
-def test_ambiguous_substring_is_not_guessed(graph):
+def test_ambiguous_substring_is_not_guessed(seed_graph):
     with pytest.raises(EntityNotFound) as err:
-        resolve_entity(graph, "领导小组")  # in the names of three groups, two meetings and a post
+        resolve_entity(seed_graph, "领导小组")  # in the names of three groups, two meetings and a post
     labels = [m.label for m in err.value.suggestions]
     assert len(labels) == 5 and all("领导小组" in label for label in labels)
 
 
-def test_no_match_at_all(graph):
+def test_no_match_at_all(seed_graph):
     with pytest.raises(EntityNotFound) as err:
-        resolve_entity(graph, "Zeus")
+        resolve_entity(seed_graph, "Zeus")
     assert str(err.value) == "no entity named 'Zeus'"
     with pytest.raises(EntityNotFound):
-        resolve_entity(graph, "陈一清", types={"District"})
+        resolve_entity(seed_graph, "陈一清", types={"District"})
 
 
 # ---------------------------------------------------------------------- show
-def test_describe_lists_each_fact_with_its_sentence(graph):
-    report = describe(graph, resolve_entity(graph, "陈一清"))
+def test_describe_lists_each_fact_with_its_sentence(seed_graph):
+    report = describe(seed_graph, resolve_entity(seed_graph, "陈一清"))
     assert (report.label, report.type) == ("陈一清", "Official")
     facts = {(s.relation, s.value): s for s in report.statements}
     post = facts[("post", "大足区委书记")]
@@ -182,8 +172,8 @@ def test_describe_lists_each_fact_with_its_sentence(graph):
     assert all("陈一清" in ev.sentence for s in report.statements for ev in s.evidence)
 
 
-def test_describe_a_measure_reports_its_funding(graph):
-    report = describe(graph, resolve_entity(graph, "鸿雁计划"))
+def test_describe_a_measure_reports_its_funding(seed_graph):
+    report = describe(seed_graph, resolve_entity(seed_graph, "鸿雁计划"))
     (funding,) = [s for s in report.statements if s.relation == "funding"]
     assert funding.value == "最高200万元"
     assert dict(funding.details)["amount"] == "at most 2,000,000 CNY, for 人才奖励"
@@ -191,11 +181,11 @@ def test_describe_a_measure_reports_its_funding(graph):
     assert report.attributes["kind"] == "Program"
 
 
-def test_edge_evidence_names_the_other_end(graph):
-    meeting = resolve_entity(graph, "大足区推动成渝地区双城经济圈建设领导小组会议")
-    for attendee in graph.successors(meeting):
-        for ev in edge_evidence(graph, meeting, attendee):
-            assert graph.nodes[attendee]["label"] in ev["sentence"]
+def test_edge_evidence_names_the_other_end(seed_graph):
+    meeting = resolve_entity(seed_graph, "大足区推动成渝地区双城经济圈建设领导小组会议")
+    for attendee in seed_graph.successors(meeting):
+        for ev in edge_evidence(seed_graph, meeting, attendee):
+            assert seed_graph.nodes[attendee]["label"] in ev["sentence"]
 
 
 def test_show_command(seed_build, capsys):
@@ -250,14 +240,14 @@ def test_each_saved_query_example_runs_on_the_sample(seed_build, capsys, query):
     assert rows, f"{query}: the example returns nothing on the sample"
 
 
-def test_saved_query_parameters_are_bound_not_pasted(store):
+def test_saved_query_parameters_are_bound_not_pasted(seed_store):
     hostile = '大足区" } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #'
-    assert run_saved(store, "officials_by_district", {"district": hostile}).rows == []
-    assert len(run_saved(store, "officials_by_district", {"district": "大足区"}).rows) == 12
+    assert run_saved(seed_store, "officials_by_district", {"district": hostile}).rows == []
+    assert len(run_saved(seed_store, "officials_by_district", {"district": "大足区"}).rows) == 12
     with pytest.raises(QueryError, match="needs --param district"):
-        run_saved(store, "officials_by_district")
+        run_saved(seed_store, "officials_by_district")
     with pytest.raises(QueryError, match="has no parameter distrct"):
-        run_saved(store, "officials_by_district", {"distrct": "大足区"})
+        run_saved(seed_store, "officials_by_district", {"distrct": "大足区"})
 
 
 def test_queries_command(seed_build, capsys):
@@ -273,48 +263,48 @@ def test_queries_command(seed_build, capsys):
 
 
 # ---------------------------------------------------------------------- analysis helpers
-def test_officials_of_a_district_by_name_alias_or_code(store):
-    by_name = officials_of_district(store, "大足区")
-    assert by_name == officials_of_district(store, "大足") == officials_of_district(store, "500111")
+def test_officials_of_a_district_by_name_alias_or_code(seed_store):
+    by_name = officials_of_district(seed_store, "大足区")
+    assert by_name == officials_of_district(seed_store, "大足") == officials_of_district(seed_store, "500111")
     assert {"official": "徐晓勇", "post": "区长", "organization": "大足区人民政府"} in by_name
-    assert officials_of_district(store, "火星") == []
+    assert officials_of_district(seed_store, "火星") == []
 
 
-def test_officials_of_an_organization(store):
-    rows = officials_of_organization(store, "大足区委")
+def test_officials_of_an_organization(seed_store):
+    rows = officials_of_organization(seed_store, "大足区委")
     assert [(r["person"], r["role"]) for r in rows] == [("徐晓勇", "副书记"), ("罗晓春", "副书记"), ("陈一清", "书记")]
-    assert rows == officials_of_organization(store, "中共重庆市大足区委员会")
+    assert rows == officials_of_organization(seed_store, "中共重庆市大足区委员会")
 
 
-def test_funding_totals_add_up(store):
-    totals = {t["adcode"]: t["total"] for t in funding_by_district(store)}
+def test_funding_totals_add_up(seed_store):
+    totals = {t["adcode"]: t["total"] for t in funding_by_district(seed_store)}
     summed = {}
-    for a in funding_amounts(store):
+    for a in funding_amounts(seed_store):
         if a["adcode"]:
             summed[a["adcode"]] = summed.get(a["adcode"], 0) + a["amount"]
     assert totals == summed and totals["500115"] == 300_000_000_000
 
 
-def test_meeting_cooccurrence_and_agreements(store):
-    pairs = meeting_cooccurrence(store)
+def test_meeting_cooccurrence_and_agreements(seed_store):
+    pairs = meeting_cooccurrence(seed_store)
     assert all(p["official"] < p["other"] for p in pairs)
-    chen = meeting_cooccurrence(store, "陈一清")
+    chen = meeting_cooccurrence(seed_store, "陈一清")
     assert {p["other"] for p in chen} == {"廖文丽", "徐晓勇", "王志", "罗晓春"}
     assert {(p["official"], p["other"]) for p in pairs if "陈一清" in (p["official"], p["other"])} == {
         tuple(sorted(("陈一清", p["other"]))) for p in chen}
-    signed = agreements(store, "潼南")
+    signed = agreements(seed_store, "潼南")
     assert {a["agreement"] for a in signed} == {
         "遂潼人才一体化发展合作协议", "川渝毗邻地区人力资源服务产业协同发展战略合作协议"}
 
 
-def test_optional_saved_query_parameters_filter_the_same_rows(store):
-    every = run_saved(store, "posts_per_organization")
-    at_least_two = run_saved(store, "posts_per_organization", {"min_posts": "2"})
+def test_optional_saved_query_parameters_filter_the_same_rows(seed_store):
+    every = run_saved(seed_store, "posts_per_organization")
+    at_least_two = run_saved(seed_store, "posts_per_organization", {"min_posts": "2"})
     posts = every.variables.index("posts")
     assert at_least_two.rows == [r for r in every.rows if int(r[posts]) >= 2]
     assert 0 < len(at_least_two.rows) < len(every.rows)
-    amounts = run_saved(store, "funding_amounts")
-    chongqing = run_saved(store, "funding_amounts", {"district": "重庆市"})
+    amounts = run_saved(seed_store, "funding_amounts")
+    chongqing = run_saved(seed_store, "funding_amounts", {"district": "重庆市"})
     area = amounts.variables.index("area")
     assert chongqing.rows and {str(r[area]) for r in chongqing.rows} == {"重庆市"}
     assert set(chongqing.rows) <= set(amounts.rows)

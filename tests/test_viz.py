@@ -14,27 +14,16 @@ from kg.fonts import cjk_font, missing_glyphs, use_cjk_font
 from kg.html_view import graph_html, neighbourhood_html
 from kg.lookup import resolve_entity
 from kg.network import example_graph, neighbourhood, to_networkx
-from kg.store import KnowledgeStore
 from kg.viz import draw_funding, draw_neighbourhood, draw_official_network
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def store(seed_build):
-    with KnowledgeStore(seed_build.store, read_only=True) as s:
-        yield s
 
-
-@pytest.fixture(scope="module")
-def graph(store):
-    return to_networkx(store)
-
-
-def test_the_cjk_font_covers_every_name_in_the_sample(graph):
+def test_the_cjk_font_covers_every_name_in_the_sample(seed_graph):
     font = cjk_font()
     assert font.family == "Noto Sans CJK SC" and font.source == "noto-cjk-sans-otc"
-    names = "".join(d["label"] + "".join(d["aliases"]) for _, d in graph.nodes(data=True))
+    names = "".join(d["label"] + "".join(d["aliases"]) for _, d in seed_graph.nodes(data=True))
     assert len(set(names)) > 500
     assert missing_glyphs(font, names) == ""
     assert missing_glyphs(font, "大足𝄞") == "𝄞"  # a musical symbol: the check does see gaps
@@ -53,24 +42,24 @@ def _no_missing_glyph_warnings(record) -> None:
     assert missing == []
 
 
-def test_neighbourhood_png_has_readable_chinese(graph, tmp_path):
-    chen = resolve_entity(graph, "陈一清")
+def test_neighbourhood_png_has_readable_chinese(seed_graph, tmp_path):
+    chen = resolve_entity(seed_graph, "陈一清")
     out = tmp_path / "chen.png"
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        fig = draw_neighbourhood(graph, chen, depth=2, path=out)
+        fig = draw_neighbourhood(seed_graph, chen, depth=2, path=out)
     _no_missing_glyph_warnings(record)
     assert out.read_bytes()[:8] == PNG and out.stat().st_size > 50_000
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert {"陈一清", "大足区委书记", "书记", "主持", "担任"} <= texts
-    assert len([t for t in texts if t]) >= len(neighbourhood(graph, chen, 2))
+    assert len([t for t in texts if t]) >= len(neighbourhood(seed_graph, chen, 2))
 
 
-def test_official_network_and_funding_pictures(graph, store, tmp_path):
+def test_official_network_and_funding_pictures(seed_graph, seed_store, tmp_path):
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        fig = draw_official_network(graph, resolve_entity(graph, "大足区"), path=tmp_path / "dazu.svg")
-        rows = funding_amounts(store)
+        fig = draw_official_network(seed_graph, resolve_entity(seed_graph, "大足区"), path=tmp_path / "dazu.svg")
+        rows = funding_amounts(seed_store)
         bars = draw_funding(rows, path=tmp_path / "funding.png")
     _no_missing_glyph_warnings(record)
     svg = (tmp_path / "dazu.svg").read_text(encoding="utf-8")
@@ -81,16 +70,16 @@ def test_official_network_and_funding_pictures(graph, store, tmp_path):
     assert (tmp_path / "funding.png").read_bytes()[:8] == PNG
 
 
-def test_neighbourhood_html_is_self_contained(graph):
-    chen = resolve_entity(graph, "陈一清")
-    page = neighbourhood_html(graph, chen, depth=2)
+def test_neighbourhood_html_is_self_contained(seed_graph):
+    chen = resolve_entity(seed_graph, "陈一清")
+    page = neighbourhood_html(seed_graph, chen, depth=2)
     assert not re.search(r"<script[^>]+src=|<link\b|@import|url\((?!#|data:)", page)
     assert 'src:url(data:font/otf;base64,' in page  # the CJK font travels with the page
     assert not re.search(r"""(?:src|href)=["']?https?:""", page)
     payload = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1)
     data = json.loads(payload)
     assert data["focus"] == chen
-    assert len(data["nodes"]) == len(neighbourhood(graph, chen, 2)) == page.count('class="node"')
+    assert len(data["nodes"]) == len(neighbourhood(seed_graph, chen, 2)) == page.count('class="node"')
     post = next(n for n in data["nodes"] if n["label"] == "大足区委书记")
     assert post["evidence"][0]["sentence"] == "大足区委书记、领导小组组长陈一清主持会议并讲话。"
 
@@ -120,8 +109,8 @@ def test_viz_command_writes_the_file(seed_build, tmp_path, capsys, args, suffix)
 
 
 def test_viz_command_errors(seed_build, tmp_path, capsys):
-    store = str(seed_build.store)
-    assert main(["viz", "funding", "-o", str(tmp_path / "f.html"), "--store", store]) == 1
-    assert main(["viz", "officials", "陈一清", "-o", str(tmp_path / "o.png"), "--store", store]) == 1
+    store_dir = str(seed_build.store)
+    assert main(["viz", "funding", "-o", str(tmp_path / "f.html"), "--store", store_dir]) == 1
+    assert main(["viz", "officials", "陈一清", "-o", str(tmp_path / "o.png"), "--store", store_dir]) == 1
     assert "no entity named '陈一清'" in capsys.readouterr().err
-    assert main(["viz", "funding", "--district", "大足区", "-o", str(tmp_path / "f.png"), "--store", store]) == 1
+    assert main(["viz", "funding", "--district", "大足区", "-o", str(tmp_path / "f.png"), "--store", store_dir]) == 1
