@@ -2,11 +2,11 @@
 
 Sections (each a key of the JSON report):
 
-``extraction``  chars/s of the full pipeline (:func:`kg.pipeline.extract_facts`) vs a bare pass of
+``extraction``  chars/s of the full pipeline (:func:`extractors.pipeline.extract_facts`) vs a bare pass of
                 the same segmenter over the same texts, in the same run; ``ratio`` = time ratio.
 ``store``       per store size (10⁴, 10⁵, 10⁶+ triples): Oxigraph load rate (quads/s, bulk load
                 of N-Quads) and p50/p95 latency of every saved query (``kg/queries``, bound
-                by :func:`kg.query.with_parameters`), against rdflib's in-memory ``Graph`` on
+                by :func:`kg.query.sparql.with_parameters`), against rdflib's in-memory ``Graph`` on
                 the same (union) triples and text; whether both return as many rows.
 ``memory``      peak RSS of ``policykg build`` subprocesses on a synthetic corpus 1×, 10× and 100×
                 the seed corpus (:mod:`bench.corpus`).
@@ -83,9 +83,9 @@ def _timed_runs(run: Callable[[], Any], runs: int, budget_s: float) -> tuple[lis
 
 # ---------------------------------------------------------------------- 1. extraction
 def bench_extraction(cfg: dict, segmenter: str) -> dict:
+    from extractors.pipeline import extract_facts, load_pipeline
     from extractors.segmenters import load_segmenter
-    from kg.normalize import normalize
-    from kg.pipeline import extract_facts, load_pipeline
+    from kg.ingest.normalize import normalize
 
     texts = [normalize(t).text for t in seed_texts()[:cfg["extraction_docs"]]]
     if cfg["unit_chars"]:
@@ -152,7 +152,7 @@ def _dump(store_path: Path, out_nq: Path, out_nt: Path) -> dict:
     graph) as N-Triples (what rdflib loads); returns the counts."""
     import pyoxigraph as ox
 
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     quads = triples = 0
     with (KnowledgeStore(store_path, read_only=True) as store,
@@ -167,7 +167,7 @@ def _dump(store_path: Path, out_nq: Path, out_nt: Path) -> dict:
 
 
 def _query_params() -> dict[str, dict[str, str]]:
-    from kg.saved_queries import saved_queries
+    from kg.query.saved import saved_queries
 
     out = {}
     for q in saved_queries():
@@ -207,7 +207,7 @@ def _oxigraph_load(nq: Path, path: Path) -> float:
     """Seconds to bulk-load ``nq`` into a fresh store at ``path``."""
     import pyoxigraph as ox
 
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     shutil.rmtree(path, ignore_errors=True)
     with KnowledgeStore(path) as store:
@@ -218,7 +218,7 @@ def _oxigraph_load(nq: Path, path: Path) -> float:
 
 
 def _oxigraph_queries(path: Path, queries: dict[str, str], ns: dict, cfg: dict) -> dict[str, dict]:
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     out = {}
     with KnowledgeStore(path, read_only=True) as store:
@@ -268,9 +268,9 @@ def _rdflib_queries(nt: Path, queries: dict[str, str], ns: dict, cfg: dict, row:
 
 
 def bench_store(cfg: dict, work: Path, with_rdflib: bool = True) -> list[dict]:
-    from kg.namespaces import PREFIXES
-    from kg.query import with_parameters
-    from kg.saved_queries import saved_query
+    from kg.model.namespaces import PREFIXES
+    from kg.query.saved import saved_query
+    from kg.query.sparql import with_parameters
 
     ns = {k: str(v) for k, v in PREFIXES.items()}
     # the same bound text on both engines
@@ -306,10 +306,10 @@ def bench_store(cfg: dict, work: Path, with_rdflib: bool = True) -> list[dict]:
 
 
 def bench_saved_queries(store_path: Path, budget_s: float = 20) -> dict:
-    """Every saved query as ``policykg queries run`` runs it (:func:`kg.saved_queries.run_saved`:
+    """Every saved query as ``policykg queries run`` runs it (:func:`kg.query.saved.run_saved`:
     safety checks, parameter binding), on the sample store: p50/p95 in ms."""
-    from kg.saved_queries import run_saved
-    from kg.store import KnowledgeStore
+    from kg.query.saved import run_saved
+    from kg.store.knowledge_store import KnowledgeStore
 
     out = {}
     with KnowledgeStore(store_path, read_only=True) as store:

@@ -4,7 +4,7 @@ Span groups written by the components (``doc.spans[NAME]``):
 ``districts``, ``orgs``, ``persons``, ``roles``, ``measures``, ``projects``, ``money``.
 Each span has ``span._.key`` (canonical key: adcode for districts, canonical name otherwise) and
 ``span._.kind`` (organization kind, measure class, role family ...).
-Every component also appends its typed facts to ``doc._.facts`` (:class:`kg.facts.DocumentFacts`).
+Every component also appends its typed facts to ``doc._.facts`` (:class:`kg.model.facts.DocumentFacts`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span
 
-from kg.facts import DocumentFacts, Evidence
+from kg.model.facts import DocumentFacts, Evidence
 
 __all__ = [
     "add_span",

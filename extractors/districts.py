@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import everyday_name
 from extractors.lexicons import Division, admin_divisions, read_entries
-from kg.facts import District
+from kg.model.facts import District
 
 __all__ = ["DistrictRecognizer", "district_candidates", "find_district_mentions"]
 

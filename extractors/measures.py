@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.lexicons import read_entries, read_table
-from kg.facts import Measure
+from kg.model.facts import Measure
 
 __all__ = ["CLAUSE_BREAK", "MeasureExtractor", "MeasureMention", "classify_measure", "find_measures",
            "is_generic_name", "name_start"]

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.lexicons import read_table
-from kg.facts import EntityRef, FundingAmount, Qualifier
+from kg.model.facts import EntityRef, FundingAmount, Qualifier
 
 __all__ = ["MoneyExtractor", "MoneyMention", "find_amounts", "parse_amount", "parse_chinese_number"]
 

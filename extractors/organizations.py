@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import LEVEL_CHARS, local_district, organ_names
 from extractors.lexicons import admin_divisions, read_entries, read_table, word_tags
-from kg.facts import Organization
+from kg.model.facts import Organization
 
 __all__ = ["OrganizationRecognizer"]
 

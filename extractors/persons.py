@@ -10,7 +10,7 @@ context that marks it as a name:
 * a clause-initial name followed by a speech verb: "孙立平强调"; a name before 同志;
 * a "、"-list ending in 等 ("郭振华、周立新等7名院士").
 
-Each title in a chain becomes a :class:`kg.facts.Post` whose organization is the one written
+Each title in a chain becomes a :class:`kg.model.facts.Post` whose organization is the one written
 before the title, the one the title implies ("区长" → the district's government), or the one the
 previous title in the chain named ("党组书记、局长").
 """
@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import local_district, organ_names
 from extractors.lexicons import admin_divisions, read_entries, read_table
-from kg.facts import PUBLIC_ORG_KINDS, Person, Post
+from kg.model.facts import PUBLIC_ORG_KINDS, Person, Post
 
 __all__ = ["PersonRecognizer", "Role"]
 

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.lexicons import read_entries, read_table
 from extractors.measures import name_start
-from kg.facts import Project
+from kg.model.facts import Project
 
 __all__ = ["ProjectExtractor", "ProjectMention", "find_projects"]
 

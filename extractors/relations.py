@@ -3,7 +3,7 @@
 * "张明远主持会议" / "会议由李国强主持" → chaired; persons of a sentence ending in 出席/参加会议 →
   attended. The meeting is the latest "…会议" (or "X召开会议" → "X会议") named in the paragraph,
   else a few paragraphs up; its date is the "1月3日" stated there, resolved against the document
-  date (:func:`kg.dates.resolve_relative_date`).
+  date (:func:`kg.ingest.dates.resolve_relative_date`).
 * "A与B签订《…协议》" between two districts → signed_agreement_with.
 """
 
@@ -16,8 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import evidence_for, facts_of, sentences, text_of
-from kg.dates import resolve_relative_date
-from kg.facts import EntityRef, Relation
+from kg.ingest.dates import resolve_relative_date
+from kg.model.facts import EntityRef, Relation
 
 __all__ = ["RelationExtractor"]
 

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import facts_of
-from kg.facts import DocumentFacts
+from kg.model.facts import DocumentFacts
 
 __all__ = ["merge_by_key", "resolve_document", "resolve_facts"]
 

@@ -1,4 +1,4 @@
-"""Sentence boundaries on the character Doc, from :func:`kg.normalize.split_sentences`."""
+"""Sentence boundaries on the character Doc, from :func:`kg.ingest.normalize.split_sentences`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import text_of
-from kg.normalize import split_sentences
+from kg.ingest.normalize import split_sentences
 
 __all__ = ["SentenceSetter"]
 

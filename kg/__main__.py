@@ -1,7 +1,7 @@
-"""``python -m kg``: the ``policykg`` command line (see :mod:`kg.cli`)."""
+"""``python -m kg``: the ``policykg`` command line (see :mod:`kg.cli.main`)."""
 
 import sys
 
-from kg.cli import main
+from kg.cli.main import main
 
 sys.exit(main())

@@ -17,8 +17,8 @@ SETUP = '''import os
 import pathlib
 import tempfile
 
-from kg.build import build
-from kg.store import KnowledgeStore
+from kg.build.batch import build
+from kg.store.knowledge_store import KnowledgeStore
 
 # The sample corpus lives in seeds/ beside this folder. $POLICYKG_STORE names an existing store
 # (CI passes the one its tests built); otherwise the seeds are built into a fresh temporary store.
@@ -42,7 +42,7 @@ it questions in SPARQL, walk it as a networkx graph, see why it says what it say
 
 `run_query` predeclares the project's prefixes (`pkg:`, `org:`, `schema:` …) and binds parameters as
 RDF terms: the name below is never pasted into the query text."""),
-    new_code_cell('''from kg.query import run_query
+    new_code_cell('''from kg.query.sparql import run_query
 
 result = run_query(store, """
 SELECT ?official ?post WHERE {
@@ -54,7 +54,7 @@ print(result.render("table"))
 officials = {str(row[0]) for row in result.rows}
 assert {"陈一清", "徐晓勇"} <= officials'''),
     new_markdown_cell("The saved queries in `kg/queries/` answer common questions by name:"),
-    new_code_cell('''from kg.saved_queries import run_saved, saved_queries
+    new_code_cell('''from kg.query.saved import run_saved, saved_queries
 
 for q in saved_queries():
     print(f"{q.name:28} {q.title}")
@@ -68,8 +68,8 @@ edges keyed by relation. `resolve_entity` finds a node by name, alias or adcode 
 names when there is none)."""),
     new_code_cell('''from collections import Counter
 
-from kg.lookup import EntityNotFound, resolve_entity
-from kg.network import neighbourhood, shortest_connection, to_networkx
+from kg.explore.lookup import EntityNotFound, resolve_entity
+from kg.explore.network import neighbourhood, shortest_connection, to_networkx
 
 G = to_networkx(store)
 print(G.number_of_nodes(), "entities,", G.number_of_edges(), "relations")
@@ -88,7 +88,7 @@ for step in shortest_connection(G, chen, resolve_entity(G, "杨桦")):
 assert any(G.nodes[n]["label"] == "大足区委书记" for n in near)'''),
     new_markdown_cell("## 4. Why does the graph say this?\n\n`describe` lists every fact with the sentence and "
                       "document stating it (the same as `policykg show 陈一清`)."),
-    new_code_cell('''from kg.describe import describe
+    new_code_cell('''from kg.explore.describe import describe
 
 report = describe(G, chen)
 print(report.format())
@@ -96,15 +96,15 @@ posts = [s for s in report.statements if s.relation == "post"]
 assert any(s.value == "大足区委书记" and s.evidence and "陈一清" in s.evidence[0].sentence for s in posts)'''),
     new_markdown_cell("## 5. Pictures\n\nLabels are set in Noto Sans CJK SC (installed with PolicyKG from "
                       "PyPI's `noto-cjk-sans-otc`)."),
-    new_code_cell('''from kg.fonts import cjk_font, missing_glyphs
-from kg.viz import draw_neighbourhood
+    new_code_cell('''from kg.explore.fonts import cjk_font, missing_glyphs
+from kg.explore.viz import draw_neighbourhood
 
 font = cjk_font()
 print(font.family, font.source)
 labels = "".join(G.nodes[n]["label"] for n in neighbourhood(G, chen, depth=2))
 assert missing_glyphs(font, labels) == ""
 fig = draw_neighbourhood(G, chen, depth=2)'''),
-    new_code_cell('''from kg.html_view import neighbourhood_html, write_html
+    new_code_cell('''from kg.explore.html_view import neighbourhood_html, write_html
 
 page = write_html(neighbourhood_html(G, chen, depth=2), pathlib.Path(tempfile.mkdtemp()) / "chen.html")
 print("open", page, "in a browser: it works offline")
@@ -115,11 +115,11 @@ store.close()'''),
 ANALYSIS = [
     new_markdown_cell("""# Who works with whom, and where the money goes
 
-An analysis of the sample corpus with the helpers in `kg.analysis` (plain lists of dicts) and
+An analysis of the sample corpus with the helpers in `kg.explore.analysis` (plain lists of dicts) and
 networkx: the officials of a district, who meets whom, and funding by district."""),
     new_code_cell(SETUP),
     new_markdown_cell("## Officials of 大足区 and the organizations they serve in"),
-    new_code_cell('''from kg.analysis import officials_of_district, officials_of_organization
+    new_code_cell('''from kg.explore.analysis import officials_of_district, officials_of_organization
 
 rows = officials_of_district(store, "大足区")
 for r in rows:
@@ -131,9 +131,9 @@ print(len(by_person), "officials")
 assert "区长" in by_person["徐晓勇"]
 assert [r["person"] for r in officials_of_organization(store, "大足区委")] == sorted(
     r["person"] for r in officials_of_organization(store, "中共重庆市大足区委员会"))'''),
-    new_code_cell('''from kg.lookup import resolve_entity
-from kg.network import to_networkx
-from kg.viz import draw_official_network
+    new_code_cell('''from kg.explore.lookup import resolve_entity
+from kg.explore.network import to_networkx
+from kg.explore.viz import draw_official_network
 
 G = to_networkx(store)
 fig = draw_official_network(G, resolve_entity(G, "大足区", types={"District"}))'''),
@@ -143,7 +143,7 @@ Two people are linked when they chaired or attended the same meeting; the weight
 meetings they shared. Degree centrality then says who sits at the most tables."""),
     new_code_cell('''import networkx as nx
 
-from kg.analysis import meeting_cooccurrence
+from kg.explore.analysis import meeting_cooccurrence
 
 pairs = meeting_cooccurrence(store)
 M = nx.Graph()
@@ -156,8 +156,8 @@ print(nx.number_connected_components(M), "groups of people who met")
 assert M.has_edge("陈一清", "徐晓勇")
 assert {p["other"] for p in meeting_cooccurrence(store, "陈一清")} == set(M["陈一清"])'''),
     new_markdown_cell("## Funding by district"),
-    new_code_cell('''from kg.analysis import funding_amounts, funding_by_district
-from kg.viz import draw_funding
+    new_code_cell('''from kg.explore.analysis import funding_amounts, funding_by_district
+from kg.explore.viz import draw_funding
 
 totals = funding_by_district(store)
 for t in totals:
@@ -172,7 +172,7 @@ for a in amounts:
 assert {t["adcode"]: t["total"] for t in totals} == by_area
 fig = draw_funding(amounts)'''),
     new_markdown_cell("## Agreements between districts"),
-    new_code_cell('''from kg.analysis import agreements
+    new_code_cell('''from kg.explore.analysis import agreements
 
 for a in agreements(store):
     print(a["agreement"] or "（未命名协议）", ":", a["party"], "—", a["other_party"], a["date"] or "")

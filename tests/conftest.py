@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.facts import DocumentFacts, Evidence, Person
+from kg.model.facts import DocumentFacts, Evidence, Person
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -86,7 +86,7 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
 @pytest.fixture(scope="module")
 def seed_store(seed_build: SeedBuild):
     """The seed build's store, opened read-only."""
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(seed_build.store, read_only=True) as store:
         yield store
@@ -94,7 +94,7 @@ def seed_store(seed_build: SeedBuild):
 
 @pytest.fixture(scope="module")
 def seed_graph(seed_store):
-    """The seed build as a networkx ``MultiDiGraph`` (:func:`kg.network.to_networkx`)."""
-    from kg.network import to_networkx
+    """The seed build as a networkx ``MultiDiGraph`` (:func:`kg.explore.network.to_networkx`)."""
+    from kg.explore.network import to_networkx
 
     return to_networkx(seed_store)

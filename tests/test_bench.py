@@ -14,7 +14,7 @@ from conftest import ROOT
 
 from bench.corpus import generate
 from bench.run import QUICK
-from kg.saved_queries import saved_queries
+from kg.query.saved import saved_queries
 
 
 def test_bench_quick_reports_every_section(tmp_path):

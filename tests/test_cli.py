@@ -8,8 +8,8 @@ import subprocess
 import rdflib
 from conftest import run_cli, run_python
 
-from kg.namespaces import ORG, PKG, PROV, RDF, SCHEMA
-from kg.store import KnowledgeStore
+from kg.model.namespaces import ORG, PKG, PROV, RDF, SCHEMA
+from kg.store.knowledge_store import KnowledgeStore
 
 CONTRACT_CLASSES = (
     "schema:Person",
@@ -35,10 +35,10 @@ def test_rebuild_is_idempotent_and_extracts_nothing(seed_build, tmp_path):
     before = run_cli("export", "--store", store, "--format", "nq")
     # in a fresh interpreter, so that "spaCy was never imported" is observable
     script = (
-        "import json, sys\nfrom kg.build import build\n"
+        "import json, sys\nfrom kg.build.batch import build\n"
         f"s = build([{str(seed_build.seeds)!r}], {str(store)!r}, progress=False)\n"
         "print(json.dumps({'summary': s.to_dict(), 'spacy': 'spacy' in sys.modules,"
-        " 'pipeline': 'kg.pipeline' in sys.modules}))"
+        " 'pipeline': 'extractors.pipeline' in sys.modules}))"
     )
     done = run_python("-c", script, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -165,11 +165,11 @@ def test_store_from_environment(seed_build, tmp_path):
 
 def test_read_commands_do_not_import_spacy(seed_build):
     script = (
-        "import sys\nfrom kg.cli import main\n"
+        "import sys\nfrom kg.cli.main import main\n"
         f"main(['query', '--store', {str(seed_build.store)!r}, 'ASK {{ ?s ?p ?o }}'])\n"
         f"main(['stats', '--store', {str(seed_build.store)!r}])\n"
         f"main(['export', '--store', {str(seed_build.store)!r}, '--format', 'nt', '-o', '/dev/null'])\n"
-        "print('SPACY' if 'spacy' in sys.modules or 'kg.pipeline' in sys.modules else 'CLEAN')"
+        "print('SPACY' if 'spacy' in sys.modules or 'extractors.pipeline' in sys.modules else 'CLEAN')"
     )
     done = run_python("-c", script, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import ROOT, run_cli
 
-from kg.export import serialize
-from kg.store import SNAPSHOTS, WRITING_MARKER, KnowledgeStore
+from kg.store.export import serialize
+from kg.store.knowledge_store import SNAPSHOTS, WRITING_MARKER, KnowledgeStore
 
 TESTS = Path(__file__).resolve().parent
 
@@ -33,9 +33,9 @@ CHILD = r"""
 import os, signal, sys, threading, time
 sys.path.insert(0, {tests!r})
 from conftest import fake_extract
-from kg.build import build
-from kg.facts import DocumentFacts, Evidence, Person
-from kg.store import KnowledgeStore
+from kg.build.batch import build
+from kg.model.facts import DocumentFacts, Evidence, Person
+from kg.store.knowledge_store import KnowledgeStore
 
 kill = os.environ.get("KILL", "")
 seen = {{"extract": 0, "write": 0}}

@@ -12,7 +12,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.analysis import (
+from kg.cli.main import main
+from kg.explore.analysis import (
     agreements,
     funding_amounts,
     funding_by_district,
@@ -20,16 +21,16 @@ from kg.analysis import (
     officials_of_district,
     officials_of_organization,
 )
-from kg.cli import main
-from kg.describe import describe
-from kg.lookup import EntityNotFound, find_entities, resolve_entity
-from kg.network import edge_evidence, neighbourhood, official_network, shortest_connection
-from kg.query import QueryError, prepare, run_query
-from kg.saved_queries import run_saved, saved_queries, saved_query
+from kg.explore.describe import describe
+from kg.explore.lookup import EntityNotFound, find_entities, resolve_entity
+from kg.explore.network import edge_evidence, neighbourhood, official_network, shortest_connection
+from kg.query.saved import run_saved, saved_queries, saved_query
+from kg.query.sparql import QueryError, prepare, run_query
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPLORE_MODULES = ["kg.network", "kg.lookup", "kg.describe", "kg.saved_queries", "kg.analysis", "kg.fonts",
-                   "kg.viz", "kg.html_view", "kg.server", "kg.cli_explore"]
+EXPLORE_MODULES = ["kg.explore.network", "kg.explore.lookup", "kg.explore.describe", "kg.query.saved",
+                   "kg.explore.analysis", "kg.explore.fonts", "kg.explore.viz", "kg.explore.html_view",
+                   "kg.serve.endpoint", "kg.cli.explore"]
 
 
 @pytest.mark.parametrize("module", EXPLORE_MODULES)
@@ -227,8 +228,8 @@ def test_every_saved_query_is_documented_and_valid():
 
 def test_saved_queries_ship_as_package_data():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "queries/*.rq" in config["tool"]["setuptools"]["package-data"]["kg"]
-    assert {q.name for q in saved_queries()} == {p.stem for p in (ROOT / "kg" / "queries").glob("*.rq")}
+    assert "saved_queries/*.rq" in config["tool"]["setuptools"]["package-data"]["kg.query"]
+    assert {q.name for q in saved_queries()} == {p.stem for p in (ROOT / "kg" / "query" / "saved_queries").glob("*.rq")}
 
 
 @pytest.mark.parametrize("query", [q.name for q in saved_queries()])

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from document_files import write_docx, write_html, write_pdf
 
-from kg.facts import DocumentFacts
-from kg.ingest import read_document
-from kg.normalize import normalize
-from kg.pipeline import extract_facts
+from extractors.pipeline import extract_facts
+from kg.ingest.normalize import normalize
+from kg.ingest.readers import read_document
+from kg.model.facts import DocumentFacts
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_6b93980e7507874a.txt"
 

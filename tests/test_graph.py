@@ -1,4 +1,4 @@
-"""kg.graph and kg.iris: facts → one document's named graph, per DATA_MODEL.md (no spaCy)."""
+"""kg.rdf.facts_to_rdf and kg.model.iris: facts → one document's named graph, per DATA_MODEL.md (no spaCy)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.facts import (
+from kg.ingest.normalize import normalize
+from kg.model.facts import (
     District,
     DocumentFacts,
     EntityRef,
@@ -20,13 +21,7 @@ from kg.facts import (
     Project,
     Relation,
 )
-from kg.graph import (
-    DocumentMeta,
-    date_literal,
-    decimal_literal,
-    document_graph,
-)
-from kg.iris import (
+from kg.model.iris import (
     amount_iri,
     district_iri,
     document_iri,
@@ -39,8 +34,13 @@ from kg.iris import (
     role_iri,
     slug,
 )
-from kg.namespaces import ID, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from kg.normalize import normalize
+from kg.model.namespaces import ID, ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.rdf.facts_to_rdf import (
+    DocumentMeta,
+    date_literal,
+    decimal_literal,
+    document_graph,
+)
 
 ORIGINAL = (
     "（上接1版）大足区委书记陈一清主持召开\n会议。鸿雁计划给予人才最高200万元奖励。潼南与遂宁签订协议。"
@@ -252,15 +252,6 @@ def test_districts(graph):
     assert (district_iri("500111"), RDFS.label, Literal("大足", lang="zh")) not in graph
 
 
-def test_unstated_parent_nodes_can_be_switched_on(meta, normalized, facts, monkeypatch):
-    import kg.graph
-
-    monkeypatch.setattr(kg.graph, "EMIT_UNSTATED_DISTRICTS", True)
-    g = document_graph(meta, normalized, facts)
-    assert (district_iri("500000"), RDFS.label, Literal("重庆市", lang="zh")) in g
-    assert (district_iri("500000"), PKG.adminCode, Literal("500000")) in g
-
-
 def test_measures_and_projects(graph):
     assert {
         (HONGYAN, RDF.type, PKG.PolicyMeasure),
@@ -386,7 +377,8 @@ def test_decimal_literal_is_canonical():
 
 
 @pytest.mark.parametrize(
-    "module", ["kg.iris", "kg.graph", "kg.store", "kg.build", "kg.export", "kg.query", "kg.cli", "kg"]
+    "module", ["kg.model.iris", "kg.rdf.facts_to_rdf", "kg.store.knowledge_store", "kg.build.batch", "kg.store.export",
+               "kg.query.sparql", "kg.cli.main", "kg"]
 )
 def test_docstring_examples(module):
     import doctest

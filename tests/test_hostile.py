@@ -15,9 +15,9 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.facts import DocumentFacts, Evidence, Person
-from kg.pipeline import merge_facts, split_chunks
-from kg.store import KnowledgeStore
+from extractors.pipeline import merge_facts, split_chunks
+from kg.model.facts import DocumentFacts, Evidence, Person
+from kg.store.knowledge_store import KnowledgeStore
 
 SENTENCE = "大足区委书记、区长陈一清主持召开区政府常务会议，研究部署“3113”项目攻坚行动，安排资金200万元。\n"
 
@@ -99,8 +99,8 @@ texts = st.text(alphabet=st.one_of(st.sampled_from(DOMAIN), st.characters(codec=
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_pipeline_takes_any_text(text):
-    from kg.normalize import normalize
-    from kg.pipeline import extract_facts
+    from extractors.pipeline import extract_facts
+    from kg.ingest.normalize import normalize
 
     normalized = normalize(text).text
     facts = extract_facts(normalized, segmenter="jieba", chunk_chars=64)  # small chunks: merging too
@@ -135,7 +135,7 @@ def test_merged_chunk_facts_point_into_the_document():
 
 @pytest.mark.parametrize("size", [2_000, 6_000])
 def test_long_text_is_extracted_in_bounded_chunks(size):
-    from kg.pipeline import extract_facts
+    from extractors.pipeline import extract_facts
 
     text = (SENTENCE * (size // len(SENTENCE) + 1))[:size]
     whole = extract_facts(SENTENCE, segmenter="jieba")

@@ -1,4 +1,4 @@
-"""kg.ingest: encodings, HTML/PDF/DOCX extraction, hostile files, date helpers."""
+"""kg.ingest.readers: encodings, HTML/PDF/DOCX extraction, hostile files, date helpers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from document_files import write_docx, write_html, write_pdf
 
-from kg.dates import estimate_publication_date, resolve_relative_date
-from kg.ingest import SUPPORTED_SUFFIXES, IngestError, discover, read_document
-from kg.normalize import normalize
+from kg.ingest.dates import estimate_publication_date, resolve_relative_date
+from kg.ingest.normalize import normalize
+from kg.ingest.readers import SUPPORTED_SUFFIXES, IngestError, discover, read_document
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 TRADITIONAL = "重慶市人力社保局發布人才政策，支持創新創業。\n兩地攜手推進經濟圈建設。\n"

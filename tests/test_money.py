@@ -144,8 +144,8 @@ def test_spans_carry_the_value(nlp):
 
 
 def test_per_enterprise_cap_is_a_rate_and_a_yearly_budget_is_not():
-    from kg.normalize import normalize
-    from kg.pipeline import extract_facts
+    from extractors.pipeline import extract_facts
+    from kg.ingest.normalize import normalize
 
     facts = extract_facts(normalize("对研发投入大的企业给予补助，单个企业每年不超过200万元。"
                                     "全市每年安排人才专项资金5000万元。").text, segmenter="jieba")

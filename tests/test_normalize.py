@@ -1,4 +1,4 @@
-"""kg.normalize on the seed newspaper pages, plus property tests for the offset map."""
+"""kg.ingest.normalize on the seed newspaper pages, plus property tests for the offset map."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.normalize import NormalizedText, normalize, split_sentences
+from kg.ingest.normalize import NormalizedText, normalize, split_sentences
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 _WS = re.compile(r"\s+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.normalize import normalize
-from kg.pipeline import extract_facts
+from extractors.pipeline import extract_facts
+from kg.ingest.normalize import normalize
 
 
 @pytest.fixture(scope="module")

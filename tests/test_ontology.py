@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import rdflib
 from rdflib.namespace import OWL
 
-import kg.graph
-from kg.namespaces import PKG, RDF, RDFS
+from kg.model import ONTOLOGY_FILE
+from kg.model.namespaces import PKG, RDF, RDFS
 
-ONTOLOGY = Path(kg.graph.__file__).with_name("ontology.ttl")
+ONTOLOGY = ONTOLOGY_FILE
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +47,7 @@ def test_term_kinds(ontology):
 
 
 def test_seed_graph_uses_only_documented_terms(seed_build, ontology):
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(seed_build.store, read_only=True) as store:
         used = {

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 from conftest import fake_extract, run_cli
 
-from kg.build import _Builder, build
-from kg.export import export
-from kg.parallel import Extracted, extract_document, nquads_of
-from kg.store import KnowledgeStore
+from kg.build.batch import _Builder, build
+from kg.build.workers import Extracted, extract_document
+from kg.rdf.nquads import nquads_of
+from kg.store.export import export
+from kg.store.knowledge_store import KnowledgeStore
 
 
 def nquads(store_path: Path, tmp: Path) -> bytes:
@@ -80,7 +81,7 @@ def test_a_shard_run_twice_does_not_duplicate_facts(tmp_path):
     assert isinstance(result, Extracted) and result.failure is None
     with KnowledgeStore(tmp_path / "s") as store:
         for _ in range(3):  # first a new document (loaded), then a stored one (replaced)
-            from kg.build import BuildSummary
+            from kg.build.batch import BuildSummary
 
             builder = _Builder(store, BuildSummary(), fake_extract)
             builder.commit(result)
@@ -168,7 +169,7 @@ def test_build_pushes_document_graphs_to_an_oxigraph_server(oxigraph_server, tmp
 
 
 def test_an_unreachable_graph_store_is_an_error(tmp_path):
-    from kg.graph_store import GraphStoreError
+    from kg.store.graph_store_client import GraphStoreError
 
     (tmp_path / "a.txt").write_text("陈一清主持会议。", encoding="utf-8")
     port = _free_port()  # nothing listens there

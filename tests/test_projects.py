@@ -77,8 +77,8 @@ def test_component_sets_district():
 
 
 def test_operator_and_planned_completion_of_a_project():
-    from kg.normalize import normalize
-    from kg.pipeline import extract_facts
+    from extractors.pipeline import extract_facts
+    from kg.ingest.normalize import normalize
 
     text = ("浙江省中医院成都医院按照“双流区人民政府主建、浙江省中医院主管”的模式建设，总投资12亿元。"
             "项目预计2025年6月建成投用。")

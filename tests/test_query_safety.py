@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.namespaces import PKG, RDF, RDFS
-from kg.query import QueryError, QueryTimeout, run_query
-from kg.store import KnowledgeStore
+from kg.model.namespaces import PKG, RDF, RDFS
+from kg.query.sparql import QueryError, QueryTimeout, run_query
+from kg.store.knowledge_store import KnowledgeStore
 
 HOSTILE = ['" } ; DROP ALL ; #', "<http://x>", '"quoted"', "'single'", "line\nbreak", "back\\slash",
            "} UNION { ?x ?p ?name }", "?name", "$name", '"x"@zh', "id:person/1", "42", "", "😀\u0000\ue000"]
@@ -130,7 +130,7 @@ def test_cli_refuses_service_and_load(store_path, trap):
 
 
 def test_http_endpoint_refuses_service_and_load(store_path, trap):
-    from kg.server import make_server
+    from kg.serve.endpoint import make_server
 
     server = make_server(store_path, port=0, workers=1)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.normalize import normalize
-from kg.pipeline import extract_facts
+from extractors.pipeline import extract_facts
+from kg.ingest.normalize import normalize
 
 
 def relations(text: str, doc_date: str | None = None) -> set[tuple[str, str, str, str | None]]:

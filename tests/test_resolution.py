@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from kg.build import build
-from kg.namespaces import ORG, RDF, SCHEMA, SKOS
-from kg.normalize import normalize
-from kg.pipeline import extract_facts
-from kg.store import KnowledgeStore
+from extractors.pipeline import extract_facts
+from kg.build.batch import build
+from kg.ingest.normalize import normalize
+from kg.model.namespaces import ORG, RDF, SCHEMA, SKOS
+from kg.store.knowledge_store import KnowledgeStore
 
 
 def test_committee_named_by_its_short_form_resolves_to_the_full_name():

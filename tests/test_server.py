@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph, Literal
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
-from kg.query import run_query
-from kg.store import KnowledgeStore
+from kg.query.sparql import run_query
+from kg.store.knowledge_store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICIALS = """SELECT ?name ?post WHERE { ?p a pkg:Official ; rdfs:label ?name ; org:holds/rdfs:label ?post }

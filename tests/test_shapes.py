@@ -10,13 +10,14 @@ import rdflib
 from rdflib import Literal, URIRef
 from test_graph import ORIGINAL, SHA, sample_facts
 
-import kg.graph
-from kg.export import serialize
-from kg.namespaces import PKG, PROV, RDF, RDFS, SCHEMA, XSD
-from kg.normalize import normalize
-from kg.store import KnowledgeStore
+from kg.ingest.normalize import normalize
+from kg.model import SHAPES_FILE
+from kg.model.namespaces import PKG, PROV, RDF, RDFS, SCHEMA, XSD
+from kg.rdf.facts_to_rdf import DocumentMeta, document_graph
+from kg.store.export import serialize
+from kg.store.knowledge_store import KnowledgeStore
 
-SHAPES = Path(kg.graph.__file__).with_name("shapes.ttl")
+SHAPES = SHAPES_FILE
 ID = "https://w3id.org/policykg/id/"
 
 
@@ -44,8 +45,8 @@ def test_seed_build_conforms(seed_build, shapes):
 
 def test_hand_built_document_conforms(shapes):
     normalized = normalize(ORIGINAL)
-    meta = kg.graph.DocumentMeta(name="t.txt", sha256=SHA, path="/t.txt", date="2023-01-04")
-    conforms, text = validate(kg.graph.document_graph(meta, normalized, sample_facts(normalized)), shapes)
+    meta = DocumentMeta(name="t.txt", sha256=SHA, path="/t.txt", date="2023-01-04")
+    conforms, text = validate(document_graph(meta, normalized, sample_facts(normalized)), shapes)
     assert conforms, text[:3000]
 
 

@@ -1,4 +1,4 @@
-"""kg.store, kg.build, kg.export and kg.query on small stores (fake extractor: no spaCy)."""
+"""The store, the batch build, exports and queries on small stores (fake extractor: no spaCy)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import rdflib
 from conftest import fake_extract
 from rdflib import Graph, Literal, URIRef
 
-import kg.export
-from kg.build import build
-from kg.export import ExportError, export, serialize
-from kg.iris import document_iri, person_iri
-from kg.namespaces import PKG, RDF, RDFS, SCHEMA
-from kg.query import QueryError, parse_term, run_query
-from kg.store import KnowledgeStore, StoreError, StoreLockedError, StoreMissingError
+import kg.store.export
+from kg.build.batch import build
+from kg.model.iris import document_iri, person_iri
+from kg.model.namespaces import PKG, RDF, RDFS, SCHEMA
+from kg.query.sparql import QueryError, parse_term, run_query
+from kg.store.export import ExportError, export, serialize
+from kg.store.knowledge_store import KnowledgeStore, StoreError, StoreLockedError, StoreMissingError
 
 DOC_A = URIRef("https://w3id.org/policykg/id/doc/000000000000000a")
 DOC_B = URIRef("https://w3id.org/policykg/id/doc/000000000000000b")
@@ -91,7 +91,7 @@ def test_not_a_store_folder(tmp_path):
 
 
 def test_default_store_path(monkeypatch, tmp_path):
-    from kg.store import default_store_path
+    from kg.store.knowledge_store import default_store_path
 
     monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "env-store"))
     assert default_store_path() == tmp_path / "env-store"
@@ -255,7 +255,7 @@ def test_failed_export_leaves_the_old_file(small_store, tmp_path, monkeypatch):
         yield b"@prefix half: <written> .\n"
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kg.export, "serialize", broken)
+    monkeypatch.setattr(kg.store.export, "serialize", broken)
     with KnowledgeStore(small_store, read_only=True) as store, pytest.raises(ExportError, match="No space"):
         export(store, "turtle", out)
     assert out.read_text() == "old content"

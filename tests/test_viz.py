@@ -8,13 +8,13 @@ import warnings
 
 import pytest
 
-from kg.analysis import funding_amounts
-from kg.cli import main
-from kg.fonts import cjk_font, missing_glyphs, use_cjk_font
-from kg.html_view import graph_html, neighbourhood_html
-from kg.lookup import resolve_entity
-from kg.network import example_graph, neighbourhood, to_networkx
-from kg.viz import draw_funding, draw_neighbourhood, draw_official_network
+from kg.cli.main import main
+from kg.explore.analysis import funding_amounts
+from kg.explore.fonts import cjk_font, missing_glyphs, use_cjk_font
+from kg.explore.html_view import graph_html, neighbourhood_html
+from kg.explore.lookup import resolve_entity
+from kg.explore.network import example_graph, neighbourhood, to_networkx
+from kg.explore.viz import draw_funding, draw_neighbourhood, draw_official_network
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -6,7 +6,7 @@ faster than linearly with the document, so a long text is cut into chunks of at 
 shifted back to document offsets and the chunks' entities are merged again by key. Time and
 memory then grow linearly, whatever the document's length.
 
->>> from kg.pipeline import extract_facts           # doctest: +SKIP
+>>> from extractors.pipeline import extract_facts           # doctest: +SKIP
 >>> facts = extract_facts("大足区委书记张明远主持会议。")  # doctest: +SKIP
 >>> [p.role for p in facts.posts]                   # doctest: +SKIP
 ['书记']
@@ -23,7 +23,7 @@ from spacy.language import Language
 from extractors import register_components
 from extractors.annotations import facts_of, register_extensions
 from extractors.resolution import resolve_facts
-from kg.facts import DocumentFacts, Evidence
+from kg.model.facts import DocumentFacts, Evidence
 
 __all__ = ["CHUNK_CHARS", "extract_facts", "load_pipeline", "merge_facts", "split_chunks"]
 

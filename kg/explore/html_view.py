@@ -1,15 +1,15 @@
 """An interactive, self-contained HTML page of an entity's neighbourhood: opens offline, no CDN.
 
-The node positions are computed here (:func:`kg.viz.layout`) and drawn as inline SVG, so the page
+The node positions are computed here (:func:`kg.explore.viz.layout`) and drawn as inline SVG, so the page
 shows the graph even with scripts off. A few lines of inline JavaScript add the rest: hovering a
 node or edge shows its label and type, clicking a node highlights its neighbours and lists its
 aliases, attributes and evidence sentences in a side panel, the wheel zooms and dragging pans.
 The data sits in the page as JSON (``<script type="application/json">``), escaped so no label can
-close the script. The CJK font (:func:`kg.fonts.cjk_font`), cut down to the characters the page
+close the script. The CJK font (:func:`kg.explore.fonts.cjk_font`), cut down to the characters the page
 uses (about 100 kB), is embedded as a ``data:`` URL, so Chinese shows even where no CJK font is
 installed.
 
->>> from kg.network import example_graph, to_networkx
+>>> from kg.explore.network import example_graph, to_networkx
 >>> page = neighbourhood_html(to_networkx(example_graph()), "https://w3id.org/policykg/id/person/a", depth=2)
 >>> "张明远" in page and "<script src" not in page and "<link" not in page
 True
@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.network import edge_evidence, neighbourhood, node_name
-from kg.viz import RELATION_NAMES, TYPE_COLOURS, layout
+from kg.explore.network import edge_evidence, neighbourhood, node_name
+from kg.explore.viz import RELATION_NAMES, TYPE_COLOURS, layout
 
 __all__ = ["graph_html", "neighbourhood_html", "write_html"]
 
@@ -119,7 +119,7 @@ def _font_face(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from kg.fonts import FontNotFound, cjk_font
+    from kg.explore.fonts import FontNotFound, cjk_font
 
     try:
         font_file = cjk_font()
@@ -197,7 +197,7 @@ def graph_html(G: nx.MultiDiGraph, *, title: str = "", focus: str | None = None,
     selected on load; ``embed_font=False`` leaves the CJK font out (a smaller page that relies on
     the reader's fonts).
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> page = graph_html(to_networkx(example_graph()), title="示例")
     >>> page.startswith("<!DOCTYPE html>") and "<title>示例</title>" in page
     True
@@ -223,7 +223,7 @@ def graph_html(G: nx.MultiDiGraph, *, title: str = "", focus: str | None = None,
 def neighbourhood_html(G: nx.MultiDiGraph, node: str, depth: int = 1) -> str:
     """The page for ``node`` and the entities within ``depth`` relations of it.
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> page = neighbourhood_html(to_networkx(example_graph()), "https://w3id.org/policykg/id/org/a")
     >>> page.count('class="node"')
     3

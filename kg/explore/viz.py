@@ -1,4 +1,4 @@
-"""Pictures of the graph with matplotlib, Chinese labels set in a CJK font (:mod:`kg.fonts`).
+"""Pictures of the graph with matplotlib, Chinese labels set in a CJK font (:mod:`kg.explore.fonts`).
 
 - :func:`draw_neighbourhood` — an entity and everything within ``depth`` relations of it;
 - :func:`draw_official_network` — the officials of a district and the organizations they serve in;
@@ -9,7 +9,7 @@ suffix picks the format: ``.png``, ``.svg``, ``.pdf``). The Agg backend is used,
 needed.
 
 >>> import tempfile, pathlib
->>> from kg.network import example_graph, to_networkx
+>>> from kg.explore.network import example_graph, to_networkx
 >>> G = to_networkx(example_graph())
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "chen.png"
 >>> fig = draw_neighbourhood(G, "https://w3id.org/policykg/id/person/a", depth=2, path=out)
@@ -27,8 +27,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.fonts import use_cjk_font
-from kg.network import neighbourhood, node_name, official_network
+from kg.explore.fonts import use_cjk_font
+from kg.explore.network import neighbourhood, node_name, official_network
 
 __all__ = [
     "RELATION_NAMES",
@@ -100,7 +100,7 @@ def draw_graph(G: nx.Graph, *, title: str = "", highlight: Iterable[str] = (),
     ``edge_labels`` maps ``(u, v)`` to a label; by default a multigraph's edge keys, in Chinese
     (:data:`RELATION_NAMES`). ``highlight`` nodes get a thick black ring.
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> fig = draw_graph(to_networkx(example_graph()), title="示例")
     >>> fig.axes[0].get_title()
     '示例'
@@ -149,10 +149,10 @@ def draw_graph(G: nx.Graph, *, title: str = "", highlight: Iterable[str] = (),
 
 def draw_neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
                        path: str | os.PathLike[str] | None = None):
-    """The entities within ``depth`` relations of ``node`` (:func:`kg.network.neighbourhood`),
+    """The entities within ``depth`` relations of ``node`` (:func:`kg.explore.network.neighbourhood`),
     ``node`` ringed, edges labelled with the relation in Chinese.
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> fig = draw_neighbourhood(to_networkx(example_graph()), "https://w3id.org/policykg/id/org/a")
     >>> fig.axes[0].get_title()
     '中共重庆市大足区委员会 的关系网络（1 步以内）'
@@ -163,10 +163,10 @@ def draw_neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
 
 def draw_official_network(G: nx.MultiDiGraph, district: str, *, path: str | os.PathLike[str] | None = None):
     """Officials of ``district`` (a District node) and the organizations they hold posts in
-    (:func:`kg.network.official_network`): organizations in the left column, people in the right
+    (:func:`kg.explore.network.official_network`): organizations in the left column, people in the right
     one with their posts beside their names, a line per (person, organization).
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> fig = draw_official_network(to_networkx(example_graph()), "https://w3id.org/policykg/id/district/500111")
     >>> fig.axes[0].get_title(), sorted(t.get_text() for t in fig.axes[0].texts)
     ('大足区 官员与机构', ['中共重庆市大足区委员会', '张明远  大足区委书记'])
@@ -220,7 +220,7 @@ def draw_funding(amounts: Iterable[Mapping[str, Any]], *, title: str = "资金�
                  path: str | os.PathLike[str] | None = None):
     """Horizontal bars of funding amounts (log scale), one per amount, coloured by district.
 
-    ``amounts`` are rows of :func:`kg.analysis.funding_amounts` (keys ``funded``, ``area``,
+    ``amounts`` are rows of :func:`kg.explore.analysis.funding_amounts` (keys ``funded``, ``area``,
     ``amount``, ``as_written``; ``type`` and ``purpose`` if known: a district's bars are labelled
     with the purpose); each bar is annotated with the amount as written.
 

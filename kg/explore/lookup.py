@@ -1,9 +1,9 @@
 """Finding an entity by name: exact labels, aliases, substrings, then close matches ("did you mean").
 
-Works on the networkx view of :mod:`kg.network`: a name matches a node's ``label`` or one of its
+Works on the networkx view of :mod:`kg.explore.network`: a name matches a node's ``label`` or one of its
 ``aliases`` (``skos:altLabel``); an IRI (full, or ``id:…``) matches that node.
 
->>> from kg.network import example_graph, to_networkx
+>>> from kg.explore.network import example_graph, to_networkx
 >>> G = to_networkx(example_graph())
 >>> [m.label for m in find_entities(G, "大足区委")]
 ['中共重庆市大足区委员会']
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.namespaces import ID
+from kg.model.namespaces import ID
 
 __all__ = ["EntityNotFound", "Match", "find_entities", "resolve_entity"]
 
@@ -70,7 +70,7 @@ def find_entities(G: nx.MultiDiGraph, name: str, *, limit: int = 10, cutoff: flo
     and places before posts, then higher similarity, then shorter names; similar names are listed
     closest first. ``types`` keeps only those node types.
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> G = to_networkx(example_graph())
     >>> [(m.label, m.how) for m in find_entities(G, "大足")]
     [('大足区', 'substring'), ('中共重庆市大足区委员会', 'substring'), ('大足区委书记', 'substring')]
@@ -120,7 +120,7 @@ def resolve_entity(G: nx.MultiDiGraph, name: str, *, types: set[str] | None = No
     """The node a user means by ``name``: its IRI (or adcode), exact label or alias, else its only
     substring match. Raises :class:`EntityNotFound` (with close names to suggest) otherwise.
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> G = to_networkx(example_graph())
     >>> resolve_entity(G, "大足区委")
     'https://w3id.org/policykg/id/org/a'

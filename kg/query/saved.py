@@ -9,7 +9,7 @@ Each ``.rq`` file opens with a header of ``#`` comments::
     # example: policykg queries run officials_by_district --param district=大足区
 
 :func:`run_saved` checks the parameters against the header and hands them to
-:func:`kg.query.run_query`, which binds them as RDF terms: user input is never pasted into the
+:func:`kg.query.sparql.run_query`, which binds them as RDF terms: user input is never pasted into the
 query text. An optional parameter left out stays unbound (the queries test ``BOUND(?name)``).
 
 >>> [q.name for q in saved_queries()][:3]
@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
-from kg.query import ParamValue, QueryError, QueryResult, run_query
-from kg.store import KnowledgeStore
+from kg.query.sparql import ParamValue, QueryError, QueryResult, run_query
+from kg.store.knowledge_store import KnowledgeStore
 
 __all__ = ["QueryParam", "SavedQuery", "run_saved", "saved_queries", "saved_query"]
 
@@ -99,7 +99,7 @@ def _parse(name: str, text: str) -> SavedQuery:
 
 
 def _files() -> dict[str, str]:
-    folder = resources.files("kg") / "queries"
+    folder = resources.files("kg.query") / "saved_queries"
     return {f.name[:-3]: f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".rq")}
 
 
@@ -113,14 +113,14 @@ def saved_queries() -> list[SavedQuery]:
 
 
 def saved_query(name: str) -> SavedQuery:
-    """The saved query called ``name`` (a :class:`kg.query.QueryError` naming the choices if none).
+    """The saved query called ``name`` (a :class:`kg.query.sparql.QueryError` naming the choices if none).
 
     >>> saved_query("funding_by_district").params
     ()
     >>> saved_query("nope")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: no saved query 'nope' (choose from agreements_between_districts, ...)
+    kg.query.sparql.QueryError: no saved query 'nope' (choose from agreements_between_districts, ...)
     """
     files = _files()
     if name.endswith(".rq"):
@@ -131,9 +131,9 @@ def saved_query(name: str) -> SavedQuery:
 
 
 def run_saved(store: KnowledgeStore, name: str, params: Mapping[str, ParamValue] | None = None) -> QueryResult:
-    """Run the saved query ``name`` with ``params`` bound as RDF terms (see :func:`kg.query.run_query`).
+    """Run the saved query ``name`` with ``params`` bound as RDF terms (see :func:`kg.query.sparql.run_query`).
 
-    A missing required parameter or an unknown one is a :class:`kg.query.QueryError`.
+    A missing required parameter or an unknown one is a :class:`kg.query.sparql.QueryError`.
 
     >>> import tempfile, pathlib
     >>> store = KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s")
@@ -142,7 +142,7 @@ def run_saved(store: KnowledgeStore, name: str, params: Mapping[str, ParamValue]
     >>> run_saved(store, "officials_by_district")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: saved query officials_by_district needs --param district=… (district name, ...)
+    kg.query.sparql.QueryError: saved query officials_by_district needs --param district=… (district name, ...)
     >>> store.close()
     """
     query = saved_query(name)

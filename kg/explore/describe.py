@@ -2,10 +2,10 @@
 
 :func:`describe` gathers an entity's type, aliases, codes, its relations (posts with their role and
 organization, funding with amounts, meetings, agreements, districts …) and its mentions, and pairs
-each relation with its evidence (:func:`kg.network.edge_evidence`). :meth:`EntityReport.format`
+each relation with its evidence (:func:`kg.explore.network.edge_evidence`). :meth:`EntityReport.format`
 renders that as the text of ``policykg show NAME``.
 
->>> from kg.network import example_graph, to_networkx
+>>> from kg.explore.network import example_graph, to_networkx
 >>> G = to_networkx(example_graph())
 >>> report = describe(G, "https://w3id.org/policykg/id/person/a")
 >>> print(report.format())  # doctest: +NORMALIZE_WHITESPACE
@@ -25,8 +25,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.namespaces import ID
-from kg.network import edge_evidence, node_name
+from kg.explore.network import edge_evidence, node_name
+from kg.model.namespaces import ID
 
 __all__ = ["EntityReport", "EvidenceRef", "Statement", "describe"]
 
@@ -179,13 +179,13 @@ def _details(G: nx.MultiDiGraph, node: str, other: str) -> tuple[tuple[str, str]
 
 
 def describe(G: nx.MultiDiGraph, node: str) -> EntityReport:
-    """Everything ``G`` (from :func:`kg.network.to_networkx`) says about ``node``.
+    """Everything ``G`` (from :func:`kg.explore.network.to_networkx`) says about ``node``.
 
     Each relation becomes a :class:`Statement` with its evidence; a post is reported with its role
     and organization, an amount with its value and purpose. The entity's own evidence sentences are
     its ``mentions``.
 
-    >>> from kg.network import example_graph, to_networkx
+    >>> from kg.explore.network import example_graph, to_networkx
     >>> G = to_networkx(example_graph())
     >>> r = describe(G, "https://w3id.org/policykg/id/org/a")
     >>> r.aliases, [(s.relation, s.value) for s in r.statements]

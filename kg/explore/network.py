@@ -9,7 +9,7 @@ dict with ``sentence``, ``start``, ``end``, ``document``, ``document_name``, ``s
 edge ``u → v`` keyed by the property's local name (``holds``, ``postIn``, ``areaServed`` …) is one
 triple between two entities; evidence and documents are attributes, never nodes.
 
-Traversal helpers take that graph and a node id (use :func:`kg.lookup.resolve_entity` to go from
+Traversal helpers take that graph and a node id (use :func:`kg.explore.lookup.resolve_entity` to go from
 a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`edge_evidence`.
 
 >>> G = to_networkx(example_graph())
@@ -29,8 +29,8 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
-from kg.namespaces import ID, ORG, PKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
-from kg.store import KnowledgeStore
+from kg.model.namespaces import ID, ORG, PKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.store.knowledge_store import KnowledgeStore
 
 __all__ = [
     "ENTITY_TYPES",
@@ -120,7 +120,7 @@ def _triples(source: KnowledgeStore | Graph) -> Iterator[tuple[str, str, object]
     if isinstance(source, KnowledgeStore):
         import pyoxigraph as ox
 
-        from kg.store import from_ox
+        from kg.store.knowledge_store import from_ox
 
         for t in source.union_triples():
             if isinstance(t.subject, ox.NamedNode):
@@ -143,7 +143,7 @@ def _python(attr: str, lit: Literal) -> Any:
 def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
     """The entities of ``source`` and the relations between them as a ``MultiDiGraph``.
 
-    ``source`` is a :class:`kg.store.KnowledgeStore` (its union graph is read) or an rdflib graph.
+    ``source`` is a :class:`kg.store.knowledge_store.KnowledgeStore` (its union graph is read) or an rdflib graph.
     Node ids are IRIs; see the module docstring for the attributes. Evidence nodes, documents,
     ``rdf:type`` and ``prov:wasDerivedFrom`` become node attributes, not nodes or edges.
 

@@ -1,7 +1,7 @@
 """Typed facts: what the extractors state about one document, each with its evidence.
 
 Facts are small frozen dataclasses, the only thing that crosses from extraction (``extractors``)
-into graph building (``kg.graph``). Every fact carries the :class:`Evidence` that states it, as
+into graph building (``kg.rdf.facts_to_rdf``). Every fact carries the :class:`Evidence` that states it, as
 character offsets into the document's *normalized* text; the graph builder maps those back into
 the original file with the document's offset map.
 

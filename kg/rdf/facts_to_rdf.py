@@ -1,19 +1,19 @@
 """One document's facts as RDF: the triples of that document's named graph.
 
-:func:`document_graph` turns a :class:`kg.facts.DocumentFacts` into an :class:`rdflib.Graph`
+:func:`document_graph` turns a :class:`kg.model.facts.DocumentFacts` into an :class:`rdflib.Graph`
 following ``DATA_MODEL.md``: W3C ORG for posts, schema.org for people, places and money, PROV for
 sources, and the project ontology (``pkg:``) for the rest. Every node it mints has a deterministic
-IRI (:mod:`kg.iris`), so an entity named in several documents is one node; each document's graph
+IRI (:mod:`kg.model.iris`), so an entity named in several documents is one node; each document's graph
 repeats the type and label triples it states, and the union of all named graphs is the graph.
 
 Evidence offsets in the facts index the *normalized* text; the graph stores offsets into the
 *original* file (``NormalizedText.to_original``) and the sentence as normalized.
 
->>> from kg.facts import DocumentFacts, Person
+>>> from kg.model.facts import DocumentFacts, Person
 >>> facts = DocumentFacts(persons=[Person("张明远", True, "500000")])
 >>> meta = DocumentMeta(name="a.txt", sha256="0" * 64, path="/tmp/a.txt", date="2023-01-04")
 >>> g = document_graph(meta, _IdentityText("张明远主持会议。"), facts)
->>> from kg.namespaces import PKG, RDF
+>>> from kg.model.namespaces import PKG, RDF
 >>> (person_iri("张明远", "500000"), RDF.type, PKG.Official) in g
 True
 """
@@ -32,7 +32,7 @@ from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.facts import (
+from kg.model.facts import (
     District,
     DocumentFacts,
     EntityRef,
@@ -45,7 +45,7 @@ from kg.facts import (
     Project,
     Relation,
 )
-from kg.iris import (
+from kg.model.iris import (
     agreement_iri,
     amount_iri,
     district_iri,
@@ -59,10 +59,9 @@ from kg.iris import (
     project_iri,
     role_iri,
 )
-from kg.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_prefixes
+from kg.model.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_prefixes
 
 __all__ = [
-    "EMIT_UNSTATED_DISTRICTS",
     "DocumentMeta",
     "DocumentMetadata",
     "OffsetMap",
@@ -75,16 +74,10 @@ log = logging.getLogger(__name__)
 
 
 
-#: Whether a district the text does not name (the parent of a named county, the area an
-#: organization serves) gets a node of its own with its label from the GB/T 2260 table. Off: such
-#: districts are linked by IRI only (``id:district/<adcode>`` is meaningful without a node), since
-#: a labelled node claims the document mentions the place and multiplies a wrong district match
-#: by its whole chain of parents.
-EMIT_UNSTATED_DISTRICTS = False
 
 
 class DocumentMetadata(Protocol):
-    """What the graph needs to know about a source document (``kg.ingest.SourceDocument`` fits)."""
+    """What the graph needs to know about a source document (``kg.ingest.readers.SourceDocument`` fits)."""
 
     name: str
     sha256: str
@@ -94,7 +87,7 @@ class DocumentMetadata(Protocol):
 
 
 class OffsetMap(Protocol):
-    """Normalized text with its map back to the original (``kg.normalize.NormalizedText`` fits)."""
+    """Normalized text with its map back to the original (``kg.ingest.normalize.NormalizedText`` fits)."""
 
     text: str
 
@@ -200,7 +193,6 @@ class _DocumentGraphBuilder:
         # A person named only in a post or relation takes the document's usual region, so that
         # they land on the same node as in documents where the extractor listed them.
         self.default_region = min(regions, key=lambda r: (-regions[r], r)) if regions else None
-        self._emitted: set[tuple[str, str]] = set()
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
         if o is not None:
@@ -295,17 +287,13 @@ class _DocumentGraphBuilder:
         if adcode not in self.divisions:
             log.warning("%s: unknown adcode %r, district left out", self.doc.name, adcode)
             return None
-        if EMIT_UNSTATED_DISTRICTS:
-            division = self.divisions[adcode]
-            return self.district(District(adcode, division.name, division.parent), stated=False)
+        # A district the text does not name is linked by IRI only: a labelled node would claim the
+        # document mentions the place, and multiply a wrong match by its whole chain of parents.
         return district_iri(adcode)
 
     # ------------------------------------------------------------------ entities
-    def district(self, d: District, *, stated: bool = True) -> URIRef:
+    def district(self, d: District) -> URIRef:
         iri = district_iri(d.adcode)
-        if ("district", d.adcode) in self._emitted and not stated:
-            return iri
-        self._emitted.add(("district", d.adcode))
         division = self.divisions.get(d.adcode)
         aliases = list(d.aliases)
         if division is not None and division.short:
@@ -318,19 +306,7 @@ class _DocumentGraphBuilder:
         parent = d.parent_adcode or (division.parent if division is not None else None)
         if parent and parent != d.adcode and (parent in self.divisions or parent in self.districts):
             self.g.add((iri, SCHEMA.containedInPlace, district_iri(parent)))
-            if EMIT_UNSTATED_DISTRICTS:
-                self.parent_district(parent)
         return iri
-
-    def parent_district(self, adcode: str) -> None:
-        if adcode in self.districts or ("district", adcode) in self._emitted:
-            return
-        division = self.divisions[adcode]
-        self._emitted.add(("district", adcode))
-        iri = district_iri(adcode)
-        self.g.add((iri, RDF.type, SCHEMA.AdministrativeArea))
-        self.labels(iri, division.name, [division.short] if division.short else [])
-        self.g.add((iri, PKG.adminCode, Literal(adcode)))
 
     def organization(self, o: Organization) -> URIRef:
         iri = org_iri(o.name)
@@ -518,7 +494,7 @@ def document_graph(doc: DocumentMetadata, normalized: OffsetMap, facts: Document
     ``source_paths`` are the file paths the content was read from (default: ``doc.path``); they
     become ``pkg:sourcePath`` literals, which is how a rebuild knows which document a path held.
 
-    >>> from kg.facts import DocumentFacts, Evidence, Post
+    >>> from kg.model.facts import DocumentFacts, Evidence, Post
     >>> ev = Evidence(0, 6, "大足区委书记", 0, 12)
     >>> facts = DocumentFacts(posts=[Post("张明远", "书记", "大足区委", "大足区委书记", ev)])
     >>> meta = DocumentMeta(name="a.txt", sha256="ab" * 32, path="a.txt")

@@ -7,7 +7,7 @@ the other formats are serialized from sorted input with the project's prefixes. 
 to a temporary file beside it and renamed into place, so a failed export leaves the old file.
 
 >>> import tempfile, pathlib
->>> from kg.store import KnowledgeStore
+>>> from kg.store.knowledge_store import KnowledgeStore
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
 >>> with KnowledgeStore(tmp / "store") as store:
 ...     export(store, "nt", tmp / "kg.nt")
@@ -28,8 +28,8 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.namespaces import PREFIXES, bind_prefixes
-from kg.store import KnowledgeStore, from_ox
+from kg.model.namespaces import PREFIXES, bind_prefixes
+from kg.store.knowledge_store import KnowledgeStore, from_ox
 
 __all__ = ["FORMATS", "ExportError", "export", "normalize_format", "serialize"]
 

@@ -9,12 +9,12 @@ every finished document. One unreadable or failing file is recorded and the batc
 
 The build streams: files are taken in order and each graph is written as soon as it is
 extracted, so memory does not grow with the corpus. Extraction can run in worker processes
-(``workers``) or on a Dask cluster (``scheduler``), see :mod:`kg.parallel`; this process stays
+(``workers``) or on a Dask cluster (``scheduler``), see :mod:`kg.build.workers`; this process stays
 the single writer and applies the results in file order, so the store ends up exactly as after a
 sequential build.
 
 >>> import tempfile, pathlib
->>> from kg.facts import DocumentFacts
+>>> from kg.model.facts import DocumentFacts
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (tmp / "a.txt").write_text("大足区召开会议。", encoding="utf-8")
 >>> s = build([tmp / "a.txt"], tmp / "store", progress=False, extract=lambda text, date: DocumentFacts())
@@ -39,10 +39,10 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.facts import DocumentFacts
-from kg.iris import document_iri
-from kg.parallel import Extracted, open_executor
-from kg.store import (
+from kg.model.facts import DocumentFacts
+from kg.model.iris import document_iri
+from kg.build.workers import Extracted, open_executor
+from kg.store.knowledge_store import (
     KnowledgeStore,
     add_path_ops,
     default_store_path,
@@ -55,7 +55,7 @@ __all__ = ["BuildFailure", "BuildSummary", "Extractor", "build"]
 
 log = logging.getLogger(__name__)
 
-#: ``(normalized_text, doc_date) -> DocumentFacts``; the default runs :func:`kg.pipeline.extract_facts`.
+#: ``(normalized_text, doc_date) -> DocumentFacts``; the default runs :func:`extractors.pipeline.extract_facts`.
 Extractor = Callable[[str, str | None], DocumentFacts]
 
 _PROGRESS_MIN_DOCS = 4
@@ -217,7 +217,7 @@ class _Builder:
         log.warning("%s: %s", path, reason)
 
     def _submit(self, path: Path, key: str) -> Any:
-        from kg.parallel import extract_document  # by its module path: picklable for workers
+        from kg.build.workers import extract_document  # by its module path: picklable for workers
 
         return self.executor.submit(extract_document, str(path), key, extract=self.extract,
                                     segmenter=self.segmenter, max_bytes=self.max_bytes,
@@ -342,7 +342,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
           extract: Extractor | None = None, max_bytes: int = MAX_BYTES,
           max_chars: int = MAX_CHARS, workers: int = 1, scheduler: str | None = None,
           graph_store: str | None = None, window: int | None = None) -> BuildSummary:
-    """Bring the store at ``store_path`` (default: :func:`kg.store.default_store_path`) up to date
+    """Bring the store at ``store_path`` (default: :func:`kg.store.knowledge_store.default_store_path`) up to date
     with the documents under ``paths`` (files or folders); ``prune`` also removes documents whose
     source files no longer exist. ``extract`` replaces the spaCy pipeline (tests, other models;
     it must be picklable for ``workers > 1`` or a ``scheduler``).
@@ -357,7 +357,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
     A store left by a killed build is checked (and its union repaired) before anything else;
     the documents that build had not finished are simply extracted now.
     """
-    from kg.ingest import discover
+    from kg.ingest.readers import discover
 
     started = time.perf_counter()
     summary = BuildSummary()
@@ -368,7 +368,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         target.append(BuildFailure(str(e.path), e.reason))
     sink = None
     if graph_store:
-        from kg.graph_store import GraphStoreClient
+        from kg.store.graph_store_client import GraphStoreClient
 
         sink = GraphStoreClient(graph_store)
     parallel = workers > 1 or scheduler is not None

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kg.namespaces import PREFIXES
+from kg.model.namespaces import PREFIXES
 
 __all__ = ["DEFAULT_PORT", "EndpointConfig", "choose_type", "make_server", "serve"]
 
@@ -97,8 +97,8 @@ def _evaluate(store: Any, sparql: str, kind: str, media: str, max_rows: int) -> 
     from rdflib import Graph, Variable
     from rdflib.query import Result
 
-    from kg.namespaces import bind_prefixes
-    from kg.store import from_ox
+    from kg.model.namespaces import bind_prefixes
+    from kg.store.knowledge_store import from_ox
 
     too_many = (400, "text/plain; charset=utf-8",
                 f"the result has more than {max_rows} rows, the limit of this endpoint: "
@@ -153,7 +153,7 @@ def _tsv(result: Any) -> str:
 
 
 def _worker_main(store_path: str, conn: Any) -> None:
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     try:
         store = KnowledgeStore(store_path, read_only=True)
@@ -260,7 +260,7 @@ pkg:, schema:, org:, prov:, skos:, rdfs:, id: … are predeclared. Updates are r
 
 
 def _handler(pool: _WorkerPool, config: EndpointConfig) -> type[BaseHTTPRequestHandler]:
-    from kg.query import QueryError, prepare
+    from kg.query.sparql import QueryError, prepare
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "PolicyKG-SPARQL/0.1"
@@ -356,10 +356,10 @@ def make_server(store: str | os.PathLike[str] | None = None, host: str = "127.0.
                 *, config: EndpointConfig | None = None, workers: int = 2) -> ThreadingHTTPServer:
     """The endpoint as an unstarted :class:`http.server.ThreadingHTTPServer` (call
     ``serve_forever()``; ``server_close()`` also stops its workers). Port 0 picks a free port
-    (read it back from ``server.server_address``). Raises :class:`kg.store.StoreError` when the
+    (read it back from ``server.server_address``). Raises :class:`kg.store.knowledge_store.StoreError` when the
     store cannot be opened.
     """
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(store, read_only=True) as ks:  # fail now, in the caller, if there is no store
         path = ks.path

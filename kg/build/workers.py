@@ -1,15 +1,15 @@
 """Extraction as a picklable task: one document in, its graph as N-Triples out.
 
 A parallel build keeps a single writer: the parent process reads nothing but file hashes and
-writes every document's graph (atomically, through :class:`kg.store.KnowledgeStore`); the
+writes every document's graph (atomically, through :class:`kg.store.knowledge_store.KnowledgeStore`); the
 expensive part, reading + normalizing + extracting + building the graph, runs as
 :func:`extract_document` in worker processes (:class:`concurrent.futures.ProcessPoolExecutor`,
 ``build --workers N``) or on a Dask distributed cluster (``build --scheduler ADDRESS``). Workers
-load the spaCy pipeline once (:func:`kg.pipeline.load_pipeline` is cached per process) and return
+load the spaCy pipeline once (:func:`extractors.pipeline.load_pipeline` is cached per process) and return
 plain data, so a shard that fails or runs twice changes nothing: the parent replaces the
 document's named graph, it never appends to it.
 
->>> from kg.facts import DocumentFacts
+>>> from kg.model.facts import DocumentFacts
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
 >>> _ = p.write_text("大足区召开会议。", encoding="utf-8")
@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.facts import DocumentFacts
+from kg.model.facts import DocumentFacts
 
-__all__ = ["Extracted", "extract_document", "extract_shard", "nquads_of", "open_executor"]
+__all__ = ["Extracted", "extract_document", "open_executor"]
 
 Extractor = Callable[[str, str | None], DocumentFacts]
 
@@ -48,7 +48,7 @@ class Extracted:
 
 def _pipeline_extractor(segmenter: str) -> Extractor:
     def extract(text: str, doc_date: str | None) -> DocumentFacts:
-        from kg.pipeline import extract_facts  # spaCy: loaded only where something is extracted
+        from extractors.pipeline import extract_facts  # spaCy: loaded only where something is extracted
 
         return extract_facts(text, doc_date=doc_date, segmenter=segmenter)
 
@@ -59,9 +59,9 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
                      max_bytes: int = 50_000_000, max_chars: int = 1_000_000) -> Extracted:
     """Read, normalize and extract the file ``path``; ``key`` is the source path recorded in the
     graph. Never raises for a bad file: the reason is in ``failure``."""
-    from kg.graph import document_graph
-    from kg.ingest import IngestError, read_document
-    from kg.normalize import normalize
+    from kg.rdf.facts_to_rdf import document_graph
+    from kg.ingest.readers import IngestError, read_document
+    from kg.ingest.normalize import normalize
 
     out = Extracted(path, key)
     try:
@@ -88,29 +88,11 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
     return out
 
 
-def extract_shard(items: Sequence[tuple[str, str]], *, extract: Extractor | None = None,
-                  segmenter: str = "auto", max_bytes: int = 50_000_000,
-                  max_chars: int = 1_000_000) -> list[Extracted]:
-    """:func:`extract_document` over a shard of ``(path, key)`` pairs (a Dask task)."""
-    return [extract_document(p, k, extract=extract, segmenter=segmenter, max_bytes=max_bytes,
-                             max_chars=max_chars) for p, k in items]
-
-
-def nquads_of(nt: str, graph_iri: str) -> str:
-    """N-Triples lines as N-Quads in the named graph ``graph_iri``.
-
-    >>> nquads_of('<a:s> <a:p> "x" .\\n', "a:g")
-    '<a:s> <a:p> "x" <a:g> .\\n'
-    """
-    g = f" <{graph_iri}> .\n"
-    return "".join(line[:-2].rstrip() + g for line in nt.splitlines() if line.endswith(" ."))
-
-
 # ---------------------------------------------------------------------- executors
 def _init_worker(segmenter: str, preload: bool) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if preload:
-        from kg.pipeline import load_pipeline
+        from extractors.pipeline import load_pipeline
 
         load_pipeline(segmenter)  # once per worker, while the parent hashes files
 

@@ -2,7 +2,7 @@
 
 Subcommands: ``build`` (files → store), ``export`` (store → Turtle/TriG/N-Triples/N-Quads/JSON-LD),
 ``query`` (read-only SPARQL), ``stats`` and ``setup`` (fetch the pkuseg model); exploration:
-``show``, ``path``, ``queries``, ``viz`` and ``serve`` (:mod:`kg.cli_explore`). The store is
+``show``, ``path``, ``queries``, ``viz`` and ``serve`` (:mod:`kg.cli.explore`). The store is
 ``./policykg-store`` unless ``--store`` or ``$POLICYKG_STORE`` says otherwise. User errors (no
 store, malformed query, locked store ...) are one line on stderr and exit status 1; only ``build``
 loads the extraction pipeline, and only when some document needs extracting.
@@ -20,20 +20,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.cli.common import PROG, UserError, add_store_argument, parse_params
+from kg.cli.explore import EXPLORE_COMMANDS, add_explore_commands
+
 __all__ = ["main", "make_parser"]
 
-PROG = "policykg"
 SEGMENTERS = ("auto", "pkuseg", "jieba", "zh_core_web")
 EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
-
-
-class UserError(Exception):
-    """An error to report as one line, without a traceback."""
-
-
-def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", metavar="DIR", type=Path, default=None,
-                   help="store folder (default: $POLICYKG_STORE or ./policykg-store)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -50,7 +43,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="extract documents into the store (incremental)")
     b.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to read")
-    _store_arg(b)
+    add_store_argument(b)
     b.add_argument("--prune", action="store_true", help="remove documents whose source file is gone")
     b.add_argument("--segmenter", choices=SEGMENTERS, default="auto", help="word segmenter (default: auto)")
     b.add_argument("--json", action="store_true", help="print the build summary as JSON")
@@ -67,12 +60,12 @@ def make_parser() -> argparse.ArgumentParser:
                    help="also PUT every changed document graph to this SPARQL 1.1 Graph Store endpoint")
 
     e = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD")
-    _store_arg(e)
+    add_store_argument(e)
     e.add_argument("--format", "-F", required=True, choices=EXPORT_FORMATS)
     e.add_argument("-o", "--output", type=Path, metavar="FILE", help="output file (default: stdout)")
 
     q = sub.add_parser("query", help="run a read-only SPARQL query (project prefixes predeclared)")
-    _store_arg(q)
+    add_store_argument(q)
     src = q.add_mutually_exclusive_group(required=True)
     src.add_argument("query", nargs="?", help="the SPARQL query text")
     src.add_argument("-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file")
@@ -85,7 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="keep at most N rows or triples (default: 10000; 0: no limit)")
 
     s = sub.add_parser("stats", help="documents, triples and entities per type")
-    _store_arg(s)
+    add_store_argument(s)
     s.add_argument("--json", action="store_true", help="print as JSON")
     s.add_argument("--check", action="store_true",
                    help="check the union against the document graphs and repair it (takes the write lock)")
@@ -93,15 +86,13 @@ def make_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("setup", help="download and cache the pkuseg segmentation model")
     st.add_argument("--force", action="store_true", help="download again even if cached")
 
-    from kg.cli_explore import add_explore_commands  # show, path, queries, viz, serve
-
-    add_explore_commands(sub)
+    add_explore_commands(sub)  # show, path, queries, viz, serve
     return parser
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
-    from kg.graph_store import GraphStoreError
+    from kg.build.batch import build
+    from kg.store.graph_store_client import GraphStoreError
 
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
@@ -116,8 +107,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import export
-    from kg.store import KnowledgeStore
+    from kg.store.export import export
+    from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(args.store, read_only=True) as store:
         export(store, args.format, args.output)
@@ -125,8 +116,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import run_query
-    from kg.store import KnowledgeStore
+    from kg.query.sparql import run_query
+    from kg.store.knowledge_store import KnowledgeStore
 
     if args.file is not None:
         try:
@@ -135,12 +126,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
             raise UserError(f"cannot read query file {args.file}: {e.strerror or e}") from None
     else:
         text = args.query
-    params = {}
-    for item in args.param:
-        name, eq, value = item.partition("=")
-        if not eq or not name.strip():
-            raise UserError(f"--param expects NAME=VALUE, got {item!r}")
-        params[name.strip()] = value
+    params = parse_params(args.param)
     with KnowledgeStore(args.store, read_only=True) as store:
         result = run_query(store, text, params, timeout=args.timeout or None, max_rows=args.max_rows or None)
     if result.truncated:
@@ -151,7 +137,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     if args.check:
         KnowledgeStore(args.store, read_only=True).close()  # a missing store is an error, not created
@@ -186,23 +172,17 @@ _COMMANDS = {"build": _cmd_build, "export": _cmd_export, "query": _cmd_query, "s
              "setup": _cmd_setup}
 
 
-def _explore_commands() -> dict:
-    from kg.cli_explore import EXPLORE_COMMANDS
-
-    return EXPLORE_COMMANDS
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 error, 2 usage)."""
-    from kg.export import ExportError
-    from kg.query import QueryError
-    from kg.store import StoreError
+    from kg.query.sparql import QueryError
+    from kg.store.export import ExportError
+    from kg.store.knowledge_store import StoreError
 
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)],
                         format=f"{PROG}: %(levelname)s: %(message)s", stream=sys.stderr)
     try:
-        return {**_COMMANDS, **_explore_commands()}[args.command](args)
+        return {**_COMMANDS, **EXPLORE_COMMANDS}[args.command](args)
     except (UserError, StoreError, QueryError, ExportError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 1

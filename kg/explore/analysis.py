@@ -1,11 +1,11 @@
 """Questions a researcher asks of the graph, answered as plain lists of dicts.
 
-Each function runs one of the saved queries (:mod:`kg.saved_queries`) with its parameters bound
+Each function runs one of the saved queries (:mod:`kg.query.saved`) with its parameters bound
 as RDF terms and returns rows as ``dict`` s of Python values (``str``, ``int``, ``Decimal`` …;
 ``None`` where a value is unbound), ready for ``pandas.DataFrame(rows)`` if you use pandas.
 
 >>> import tempfile, pathlib
->>> from kg.store import KnowledgeStore
+>>> from kg.store.knowledge_store import KnowledgeStore
 >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
 ...     officials_of_district(store, "大足区")
 []
@@ -17,9 +17,9 @@ from typing import Any
 
 from rdflib import Literal
 
-from kg.query import QueryResult
-from kg.saved_queries import run_saved
-from kg.store import KnowledgeStore
+from kg.query.saved import run_saved
+from kg.query.sparql import QueryResult
+from kg.store.knowledge_store import KnowledgeStore
 
 __all__ = [
     "agreements",
@@ -36,7 +36,7 @@ __all__ = [
 def records(result: QueryResult) -> list[dict[str, Any]]:
     """A SELECT result as a list of ``{variable: Python value}`` dicts.
 
-    >>> from kg.query import QueryResult
+    >>> from kg.query.sparql import QueryResult
     >>> records(QueryResult("SELECT", ["name", "n"], [(Literal("张明远", lang="zh"), Literal(3))]))
     [{'name': '张明远', 'n': 3}]
     """

@@ -1,9 +1,9 @@
 """The exploration subcommands of ``policykg``: ``show``, ``path``, ``queries``, ``viz``, ``serve``.
 
-:func:`add_explore_commands` adds them to the main parser (:func:`kg.cli.make_parser`) and
+:func:`add_explore_commands` adds them to the main parser (:func:`kg.cli.main.make_parser`) and
 :data:`EXPLORE_COMMANDS` maps each to its handler; like the rest of the CLI, a handler only parses
-arguments and calls the library (:mod:`kg.describe`, :mod:`kg.saved_queries`, :mod:`kg.viz`,
-:mod:`kg.html_view`, :mod:`kg.server`).
+arguments and calls the library (:mod:`kg.explore.describe`, :mod:`kg.query.saved`, :mod:`kg.explore.viz`,
+:mod:`kg.explore.html_view`, :mod:`kg.serve.endpoint`).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
@@ -20,26 +20,23 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kg.cli.common import UserError, add_store_argument, parse_params
+
 __all__ = ["EXPLORE_COMMANDS", "add_explore_commands"]
-
-
-def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", metavar="DIR", type=Path, default=None,
-                   help="store folder (default: $POLICYKG_STORE or ./policykg-store)")
 
 
 def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``show``, ``path``, ``queries``, ``viz`` and ``serve`` to a subparsers object."""
     s = sub.add_parser("show", help="everything known about an entity, each fact with its sentence")
     s.add_argument("name", help="a name, alias, adcode or IRI (id:person/…); close names are suggested")
-    _store_arg(s)
+    add_store_argument(s)
     s.add_argument("--all", action="store_true", help="every sentence, not the first few")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
 
     p = sub.add_parser("path", help="the shortest chain of relations between two entities")
     p.add_argument("source", help="name, alias, adcode or IRI")
     p.add_argument("target", help="name, alias, adcode or IRI")
-    _store_arg(p)
+    add_store_argument(p)
 
     q = sub.add_parser("queries", help="the saved query library: list, show, run")
     qsub = q.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -48,7 +45,7 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     qs.add_argument("name")
     qr = qsub.add_parser("run", help="run a saved query (parameters bound as RDF terms)")
     qr.add_argument("name")
-    _store_arg(qr)
+    add_store_argument(qr)
     qr.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                     help="bind ?NAME to a term: 大足区, 1000000, '\"大足区\"@zh', id:district/500111 (repeatable)")
     qr.add_argument("--format", "-F", choices=("table", "csv", "json"), default="table")
@@ -63,12 +60,12 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     vf = vsub.add_parser("funding", help="funding amounts per measure or project, coloured by district")
     vf.add_argument("--district", help="only amounts concerning this district")
     for vp in (vn, vo, vf):
-        _store_arg(vp)
+        add_store_argument(vp)
         vp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                         help="picture file; the suffix picks the format (.png .svg .pdf; .html for neighbourhood)")
 
     sv = sub.add_parser("serve", help="a read-only SPARQL 1.1 HTTP endpoint over the store")
-    _store_arg(sv)
+    add_store_argument(sv)
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     sv.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
     sv.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default: 10)")
@@ -76,42 +73,26 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     sv.add_argument("--workers", type=int, default=2, help="queries run at once (default: 2)")
 
 
-def _user_error(message: str) -> Exception:
-    from kg.cli import UserError
-
-    return UserError(message)
-
-
 def _graph(store_path: Path | None):
-    from kg.network import to_networkx
-    from kg.store import KnowledgeStore
+    from kg.explore.network import to_networkx
+    from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(store_path, read_only=True) as store:
         return to_networkx(store)
 
 
 def _resolve(G, name: str) -> str:
-    from kg.lookup import EntityNotFound, resolve_entity
+    from kg.explore.lookup import EntityNotFound, resolve_entity
 
     try:
         return resolve_entity(G, name)
     except EntityNotFound as e:
-        raise _user_error(str(e)) from None
-
-
-def _params(items: list[str]) -> dict[str, str]:
-    params = {}
-    for item in items:
-        name, eq, value = item.partition("=")
-        if not eq or not name.strip():
-            raise _user_error(f"--param expects NAME=VALUE, got {item!r}")
-        params[name.strip()] = value
-    return params
+        raise UserError(str(e)) from None
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from kg.describe import describe
-    from kg.lookup import find_entities
+    from kg.explore.describe import describe
+    from kg.explore.lookup import find_entities
 
     G = _graph(args.store)
     node = _resolve(G, args.name)
@@ -130,15 +111,15 @@ def _cmd_show(args: argparse.Namespace) -> int:
 def _cmd_path(args: argparse.Namespace) -> int:
     import networkx as nx
 
-    from kg.describe import EvidenceRef
-    from kg.network import edge_evidence, shortest_connection
+    from kg.explore.describe import EvidenceRef
+    from kg.explore.network import edge_evidence, shortest_connection
 
     G = _graph(args.store)
     a, b = _resolve(G, args.source), _resolve(G, args.target)
     try:
         steps = shortest_connection(G, a, b)
     except nx.NetworkXNoPath:
-        raise _user_error(f"nothing in the graph connects {args.source} and {args.target}") from None
+        raise UserError(f"nothing in the graph connects {args.source} and {args.target}") from None
     for step in steps:
         print(f"{step['from']} {step['direction']} {step['relation']} {step['direction']} {step['to']}")
         u, v = (step["from_iri"], step["to_iri"]) if step["direction"] == "->" else (step["to_iri"], step["from_iri"])
@@ -150,7 +131,7 @@ def _cmd_path(args: argparse.Namespace) -> int:
 
 
 def _cmd_queries(args: argparse.Namespace) -> int:
-    from kg.saved_queries import run_saved, saved_queries, saved_query
+    from kg.query.saved import run_saved, saved_queries, saved_query
 
     if args.action == "list":
         queries = saved_queries()
@@ -163,69 +144,69 @@ def _cmd_queries(args: argparse.Namespace) -> int:
         q = saved_query(args.name)
         print(q.format_help() + "\n\n" + q.sparql.rstrip())
         return 0
-    from kg.store import KnowledgeStore
+    from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(args.store, read_only=True) as store:
-        result = run_saved(store, args.name, _params(args.param))
+        result = run_saved(store, args.name, parse_params(args.param))
     out = result.render(args.format)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
 
 
 def _cmd_viz(args: argparse.Namespace) -> int:
-    from kg.fonts import FontNotFound
+    from kg.explore.fonts import FontNotFound
 
     suffix = args.output.suffix.lower()
     if suffix == ".html" and args.picture != "neighbourhood":
-        raise _user_error("only `viz neighbourhood` writes .html; use .png, .svg or .pdf")
+        raise UserError("only `viz neighbourhood` writes .html; use .png, .svg or .pdf")
     if suffix not in (".png", ".svg", ".pdf", ".html"):
-        raise _user_error(f"unknown picture format {suffix or '(none)'}: use .png, .svg, .pdf or .html")
+        raise UserError(f"unknown picture format {suffix or '(none)'}: use .png, .svg, .pdf or .html")
     try:
         if args.picture == "funding":
-            from kg.analysis import funding_amounts
-            from kg.store import KnowledgeStore
-            from kg.viz import draw_funding
+            from kg.explore.analysis import funding_amounts
+            from kg.explore.viz import draw_funding
+            from kg.store.knowledge_store import KnowledgeStore
 
             with KnowledgeStore(args.store, read_only=True) as store:
                 rows = funding_amounts(store, args.district)
             if not rows:
-                raise _user_error("no funding amounts" + (f" concern {args.district}" if args.district else ""))
+                raise UserError("no funding amounts" + (f" concern {args.district}" if args.district else ""))
             title = f"{args.district} 资金规模" if args.district else "资金规模：按举措/项目与行政区"
             draw_funding(rows, title=title, path=args.output)
         else:
             G = _graph(args.store)
             if args.picture == "officials":
-                from kg.viz import draw_official_network
+                from kg.explore.viz import draw_official_network
 
                 draw_official_network(G, _resolve_district(G, args.district), path=args.output)
             elif suffix == ".html":
-                from kg.html_view import neighbourhood_html, write_html
+                from kg.explore.html_view import neighbourhood_html, write_html
 
                 write_html(neighbourhood_html(G, _resolve(G, args.name), args.depth), args.output)
             else:
-                from kg.viz import draw_neighbourhood
+                from kg.explore.viz import draw_neighbourhood
 
                 draw_neighbourhood(G, _resolve(G, args.name), args.depth, path=args.output)
     except FontNotFound as e:
-        raise _user_error(str(e)) from None
+        raise UserError(str(e)) from None
     print(f"wrote {args.output}")
     return 0
 
 
 def _resolve_district(G, name: str) -> str:
-    from kg.lookup import EntityNotFound, resolve_entity
+    from kg.explore.lookup import EntityNotFound, resolve_entity
 
     try:
         return resolve_entity(G, name, types={"District"})
     except EntityNotFound as e:
-        raise _user_error(str(e)) from None
+        raise UserError(str(e)) from None
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from kg.server import EndpointConfig, serve
+    from kg.serve.endpoint import EndpointConfig, serve
 
     if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0:
-        raise _user_error("--timeout, --max-rows and --workers must be positive")
+        raise UserError("--timeout, --max-rows and --workers must be positive")
 
     def announce(url: str) -> None:
         print(f"SPARQL endpoint on {url} (read-only; Ctrl-C stops it)", flush=True)
@@ -234,7 +215,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         serve(args.store, args.host, args.port, config=EndpointConfig(args.timeout, args.max_rows),
               workers=args.workers, announce=announce)
     except OSError as e:
-        raise _user_error(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
     return 0
 
 

@@ -14,7 +14,7 @@ query past its deadline is abandoned and stops at its next result row) and at mo
 rows are kept (``QueryResult.truncated`` says so).
 
 >>> import tempfile, pathlib
->>> from kg.store import KnowledgeStore
+>>> from kg.store.knowledge_store import KnowledgeStore
 >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
 ...     print(run_query(store, "ASK { ?x a schema:Person }").render("table"))
 false
@@ -40,9 +40,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 from rdflib.util import from_n3
 
-from kg.iris import document_iri
-from kg.namespaces import PREFIXES, bind_prefixes, sparql_prologue
-from kg.store import KnowledgeStore, QueryRows
+from kg.model.iris import document_iri
+from kg.model.namespaces import PREFIXES, bind_prefixes, sparql_prologue
+from kg.store.knowledge_store import KnowledgeStore, QueryRows
 
 __all__ = ["DEFAULT_TIMEOUT", "RESULT_FORMATS", "QueryError", "QueryResult", "QueryTimeout", "parse_term",
            "prepare", "run_query", "with_parameters"]

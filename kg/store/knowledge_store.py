@@ -17,7 +17,7 @@ close removes: a store found with the marker was left by a killed writer, and
 
 >>> import tempfile, pathlib
 >>> from rdflib import Graph, Literal, URIRef
->>> from kg.namespaces import PKG, RDF
+>>> from kg.model.namespaces import PKG, RDF
 >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> doc = URIRef("https://w3id.org/policykg/id/doc/00000000000000aa")
 >>> g = Graph()
@@ -47,7 +47,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.namespaces import PKG, PREFIXES, RDF, bind_prefixes
+from kg.model.namespaces import PKG, PREFIXES, RDF, bind_prefixes
 
 __all__ = [
     "DEFAULT_STORE",
@@ -366,7 +366,7 @@ class KnowledgeStore:
         its share of the union in one :meth:`pyoxigraph.Store.load` (one transaction, and much
         faster to parse than a SPARQL update). Use :meth:`replace_document` for a stored one."""
         self._check_writable()
-        from kg.parallel import nquads_of
+        from kg.rdf.nquads import nquads_of
 
         self.ox.load(nt + nquads_of(nt, str(doc_iri)), format=ox.RdfFormat.N_QUADS)
 
@@ -428,7 +428,7 @@ class KnowledgeStore:
     def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
               take: Callable[[Iterable], tuple[list, bool]] | None = None) -> QueryRows:
         """Evaluate a SPARQL query over the union of the named graphs (parameters: bind them
-        with :func:`kg.query.with_parameters`). An update is not a query and fails to parse
+        with :func:`kg.query.sparql.with_parameters`). An update is not a query and fails to parse
         (:class:`SyntaxError`). ``take(lazy_rows)`` chooses which rows to keep
         (``(kept, truncated)``): a row limit, a cancellation check.
         """

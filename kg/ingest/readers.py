@@ -1,9 +1,9 @@
 """Read real-world files (text in any common Chinese encoding, HTML, PDF, DOCX) into documents.
 
 Every reader returns a :class:`SourceDocument` whose ``text`` is the "original" that the offset
-map of :func:`kg.normalize.normalize` points into. Anything that cannot be read cleanly raises
+map of :func:`kg.ingest.normalize.normalize` points into. Anything that cannot be read cleanly raises
 :class:`IngestError` with a human-readable reason; nothing is ever silently decoded as mojibake.
-Dates (publication date, relative mentions) are worked out by :mod:`kg.dates`.
+Dates (publication date, relative mentions) are worked out by :mod:`kg.ingest.dates`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.dates import estimate_publication_date, iso_date
-from kg.normalize import normalize
+from kg.ingest.dates import estimate_publication_date, iso_date
+from kg.ingest.normalize import normalize
 
 __all__ = [
     "SUPPORTED_SUFFIXES",

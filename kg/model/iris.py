@@ -18,7 +18,7 @@ import hashlib
 
 from rdflib import URIRef
 
-from kg.namespaces import ID
+from kg.model.namespaces import ID
 
 __all__ = [
     "agreement_iri",
