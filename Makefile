@@ -18,8 +18,15 @@ sample: install
 	$(BIN)/policykg build seeds
 	$(BIN)/policykg stats
 
-test: install
+# ruff, the layers contract, dead code, declared dependencies, types of the model and store layers
+lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture kg extractors tests scripts/vulture_whitelist.py --min-confidence 60
+	$(BIN)/deptry .
+	$(BIN)/mypy kg/model kg/store
+
+test: lint
 	$(BIN)/python -m pytest
 
 clean:

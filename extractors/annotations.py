@@ -26,9 +26,6 @@ __all__ = [
     "text_of",
 ]
 
-SPAN_GROUPS = ("districts", "orgs", "persons", "roles", "measures", "projects", "money")
-
-
 def register_extensions() -> None:
     """Register the custom attributes once per process (idempotent)."""
     for name, default in (("word_bounds", None), ("facts", None), ("doc_date", None), ("region", None),

@@ -62,16 +62,17 @@ class PKG(DefinedNamespace):
     plannedCompletion: URIRef
 
 
-PREFIXES: dict[str, Namespace | str] = {
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "skos": SKOS,
-    "xsd": XSD,
-    "schema": SCHEMA,
-    "org": ORG,
-    "prov": PROV,
+#: The project's prefixes as plain IRI strings: the one map every query, export and display uses.
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "prov": str(PROV),
     "pkg": "https://w3id.org/policykg/ontology#",
-    "id": ID,
+    "id": str(ID),
 }
 
 

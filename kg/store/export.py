@@ -67,7 +67,9 @@ def _sorted_triples(store: KnowledgeStore) -> list[ox.Triple]:
     return sorted(store.union_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def _sorted_lines(data: bytes) -> Iterator[bytes]:
+def _sorted_lines(data: bytes | None) -> Iterator[bytes]:
+    if not data:
+        return
     # One statement per line in N-Triples/N-Quads (newlines inside literals are escaped).
     lines = sorted(set(data.splitlines()))
     for i in range(0, len(lines), _CHUNK):
@@ -101,7 +103,7 @@ def serialize(store: KnowledgeStore, fmt: str) -> Iterator[bytes]:
     elif fmt == "trig":
         quads = sorted(store.quads(), key=lambda q: (str(q.graph_name), str(q.subject),
                                                       str(q.predicate), str(q.object)))
-        yield ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        yield ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     elif fmt == "turtle":
         yield _rdflib_union(store).serialize(format="turtle", encoding="utf-8")
     else:  # jsonld

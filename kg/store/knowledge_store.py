@@ -379,14 +379,6 @@ class KnowledgeStore:
         """Delete a document's named graph (a no-op if it is not stored)."""
         self.apply(remove_ops(doc_iri))
 
-    def add_source_path(self, doc_iri: URIRef, path: str) -> None:
-        """Record that ``doc_iri``'s content was also read from ``path``."""
-        self.apply(add_path_ops(doc_iri, path))
-
-    def remove_source_path(self, doc_iri: URIRef, path: str) -> None:
-        """Forget that ``doc_iri`` was read from ``path``."""
-        self.apply(remove_path_ops(doc_iri, path))
-
     def flush(self) -> None:
         """Make every write durable now."""
         if not self.read_only:
@@ -452,7 +444,7 @@ class KnowledgeStore:
         for doc, sha, name, path in self._select("""
                 SELECT ?doc ?sha ?name ?path WHERE { GRAPH ?doc { ?doc a pkg:Document ; pkg:sha256 ?sha .
                   OPTIONAL { ?doc schema:name ?name } OPTIONAL { ?doc pkg:sourcePath ?path } } }"""):
-            rec = records.setdefault(doc, (str(sha), str(name or ""), []))
+            rec = records.setdefault(URIRef(str(doc)), (str(sha), str(name or ""), []))
             if path is not None:
                 rec[2].append(str(path))
         return [DocumentRecord(iri, sha, name, tuple(sorted(paths)))
@@ -461,10 +453,6 @@ class KnowledgeStore:
     def document_hashes(self) -> dict[str, URIRef]:
         """``{sha256: document IRI}`` of every stored document."""
         return {rec.sha256: rec.iri for rec in self.documents()}
-
-    def document_paths(self) -> dict[str, URIRef]:
-        """``{source path: document IRI}``: which document each known path held at its last build."""
-        return {path: rec.iri for rec in self.documents() for path in rec.source_paths}
 
     def named_graphs(self) -> list[URIRef]:
         """Every named graph, sorted."""
@@ -480,7 +468,9 @@ class KnowledgeStore:
 
     def _count(self, pattern: str) -> int:
         # counted inside Oxigraph: no Python object per triple
-        (row,) = self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        solutions = self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        assert isinstance(solutions, ox.QuerySolutions)
+        (row,) = solutions
         return int(row[0].value)
 
     def entity_counts(self) -> dict[str, int]:
@@ -498,12 +488,12 @@ class KnowledgeStore:
             out[name] = int(n)  # type: ignore[arg-type]
         return dict(sorted(out.items()))
 
-    def quads(self) -> Iterator[ox.Quad]:
+    def quads(self) -> Iterator[ox.Quad]:  # type: ignore[name-defined]  # (missing from the stubs)
         """Every quad of every named graph (Oxigraph terms); the materialized union is not one."""
         return (q for q in self.ox.quads_for_pattern(None, None, None, None)
                 if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def union_triples(self) -> Iterable[ox.Triple]:
+    def union_triples(self) -> Iterable[ox.Triple]:  # type: ignore[name-defined]
         """The distinct triples of the union graph (Oxigraph terms), in no particular order."""
         return [q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())]
 
