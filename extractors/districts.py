@@ -69,19 +69,18 @@ class DistrictRecognizer:
 
     def __init__(self, ambiguous_names: frozenset[str]) -> None:
         self.ambiguous = ambiguous_names
-        self._context: set[str] = set()  # cities and provinces the current document mentions
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         mentions = find_district_mentions(text)
         regions = self._regions(mentions)
-        text = text_of(doc)
-        self._context = {d.adcode for start, end, candidates in mentions for d in candidates
+        # cities and provinces this document names unambiguously
+        context = {d.adcode for start, end, candidates in mentions for d in candidates
                          if len(candidates) == 1 and (d.level != "county" or d.name == text[start:end])}
         doc._.region = regions[0] if regions else None
         facts = facts_of(doc)
         for start, end, candidates in mentions:
-            division = self._resolve(doc, start, end, candidates, regions)
+            division = self._resolve(doc, start, end, candidates, regions, context)
             if division is None:
                 continue
             surface = text[start:end]
@@ -108,7 +107,7 @@ class DistrictRecognizer:
         return [p for p, n in votes.most_common() if n >= max(2, top // 5) or n == top]
 
     def _resolve(self, doc: Doc, start: int, end: int, candidates: tuple[Division, ...],
-                 regions: list[str]) -> Division | None:
+                 regions: list[str], context: set[str]) -> Division | None:
         surface = text_of(doc)[start:end]
         is_full = any(surface in (d.name, everyday_name(d)) for d in candidates)
         if is_full:
@@ -122,8 +121,8 @@ class DistrictRecognizer:
         if not is_full:
             # a county's short form names it only where its city (or municipality), or its own
             # full name, is mentioned too
-            candidates = tuple(d for d in candidates if d.level != "county" or d.parent in self._context
-                               or d.adcode in self._context)
+            candidates = tuple(d for d in candidates if d.level != "county" or d.parent in context
+                               or d.adcode in context)
             if not candidates:
                 return None
         if surface in self.ambiguous or len(candidates) > 1:
@@ -140,6 +139,8 @@ class DistrictRecognizer:
         return candidates[0]
 
 
-@Language.factory("policykg_districts", default_config={"ambiguous_names": "ambiguous_district_names.txt"})
+@Language.factory("policykg_districts",
+                  assigns=["doc.spans", "doc._.region", "doc._.facts", "span._.key", "span._.kind"],
+                  default_config={"ambiguous_names": "ambiguous_district_names.txt"})
 def make_district_recognizer(nlp: Language, name: str, ambiguous_names: str) -> DistrictRecognizer:
     return DistrictRecognizer(frozenset(read_entries(ambiguous_names)))

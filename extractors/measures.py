@@ -567,7 +567,7 @@ class MeasureExtractor:
         return doc
 
 
-@Language.factory("policykg_measures")
+@Language.factory("policykg_measures", assigns=["doc.spans", "doc._.facts", "span._.key", "span._.kind"])
 def make_measure_extractor(nlp: Language, name: str) -> MeasureExtractor:
     """The ``policykg_measures`` pipeline component."""
     return MeasureExtractor()

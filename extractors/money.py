@@ -304,7 +304,9 @@ class MoneyExtractor:
         return None
 
 
-@Language.factory("policykg_money", default_config={"lookback_sentences": 3, "use_document_region": True})
+@Language.factory("policykg_money",
+                  assigns=["doc.spans", "doc._.facts", "span._.value"],
+                  default_config={"lookback_sentences": 3, "use_document_region": True})
 def make_money_extractor(nlp: Language, name: str, lookback_sentences: int,
                          use_document_region: bool) -> MoneyExtractor:
     """The ``policykg_money`` pipeline component."""

@@ -273,7 +273,8 @@ class OrganizationRecognizer:
         return start
 
 
-@Language.factory("policykg_organizations", default_config={
+@Language.factory("policykg_organizations",
+                  assigns=["doc.spans", "doc._.facts", "span._.key", "span._.kind"], default_config={
     "suffixes": "org_suffixes.tsv", "departments": "departments.tsv",
     "central_organs": "central_organs.tsv", "stopwords": "org_stopwords.txt", "openers": "org_openers.txt",
     "not_departments": "not_departments.txt"})

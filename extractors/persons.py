@@ -370,7 +370,9 @@ def _is_cjk(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
-@Language.factory("policykg_persons", default_config={"surnames": "surnames.txt", "roles": "roles.tsv"})
+@Language.factory("policykg_persons",
+                  assigns=["doc.spans", "doc._.facts", "span._.key", "span._.kind"],
+                  default_config={"surnames": "surnames.txt", "roles": "roles.tsv"})
 def make_person_recognizer(nlp: Language, name: str, surnames: str, roles: str) -> PersonRecognizer:
     table = {row[0]: Role(*row[:4]) for row in read_table(roles)}
     return PersonRecognizer(read_entries(surnames), table)

@@ -255,7 +255,7 @@ class ProjectExtractor:
         return doc
 
 
-@Language.factory("policykg_projects")
+@Language.factory("policykg_projects", assigns=["doc.spans", "doc._.facts", "span._.key", "span._.kind"])
 def make_project_extractor(nlp: Language, name: str) -> ProjectExtractor:
     """The ``policykg_projects`` pipeline component."""
     return ProjectExtractor()

@@ -93,6 +93,6 @@ class RelationExtractor:
         return None
 
 
-@Language.factory("policykg_relations")
+@Language.factory("policykg_relations", assigns=["doc._.facts"])
 def make_relation_extractor(nlp: Language, name: str) -> RelationExtractor:
     return RelationExtractor()

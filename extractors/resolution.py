@@ -78,6 +78,6 @@ def resolve_facts(facts: DocumentFacts) -> None:
                                    lambda a, b: a)
 
 
-@Language.factory("policykg_resolution")
+@Language.factory("policykg_resolution", assigns=["doc._.facts"])
 def make_resolver(nlp: Language, name: str):
     return resolve_document

@@ -29,6 +29,6 @@ class SentenceSetter:
         return doc
 
 
-@Language.factory("policykg_sentences")
+@Language.factory("policykg_sentences", assigns=["token.is_sent_start", "doc._.sentence_starts"])
 def make_sentence_setter(nlp: Language, name: str) -> SentenceSetter:
     return SentenceSetter()
