@@ -22,9 +22,9 @@ nlp = spacy.load(sys.argv[1]) if len(sys.argv) > 1 else None
 if nlp is None:
     from extractors.pipeline import load_pipeline
     nlp = load_pipeline("jieba")
-facts = facts_of(nlp(%r))
+facts = facts_of(nlp(TEXT))
 print(json.dumps({name: sorted(repr(f) for f in getattr(facts, name)) for name in facts.counts()}, ensure_ascii=False))
-""" % TEXT
+""".replace("TEXT", repr(TEXT))
 
 
 def test_every_component_declares_what_it_assigns():
