@@ -42,14 +42,8 @@ from rdflib import URIRef
 from kg.model.facts import DocumentFacts
 from kg.model.iris import document_iri
 from kg.build.workers import Extracted, open_executor
-from kg.store.knowledge_store import (
-    KnowledgeStore,
-    add_path_ops,
-    default_store_path,
-    remove_ops,
-    remove_path_ops,
-    replace_ops,
-)
+from kg.store.knowledge_store import KnowledgeStore, default_store_path
+from kg.store.updates import add_path_ops, remove_ops, remove_path_ops, replace_ops
 
 __all__ = ["BuildFailure", "BuildSummary", "Extractor", "build"]
 

@@ -120,7 +120,7 @@ def _triples(source: KnowledgeStore | Graph) -> Iterator[tuple[str, str, object]
     if isinstance(source, KnowledgeStore):
         import pyoxigraph as ox
 
-        from kg.store.knowledge_store import from_ox
+        from kg.store.terms import from_ox
 
         for t in source.union_triples():
             if isinstance(t.subject, ox.NamedNode):

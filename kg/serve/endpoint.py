@@ -98,7 +98,7 @@ def _evaluate(store: Any, sparql: str, kind: str, media: str, max_rows: int) -> 
     from rdflib.query import Result
 
     from kg.model.namespaces import bind_prefixes
-    from kg.store.knowledge_store import from_ox
+    from kg.store.terms import from_ox
 
     too_many = (400, "text/plain; charset=utf-8",
                 f"the result has more than {max_rows} rows, the limit of this endpoint: "

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.model.namespaces import PREFIXES, bind_prefixes
-from kg.store.knowledge_store import KnowledgeStore, from_ox
+from kg.store.knowledge_store import KnowledgeStore
+from kg.store.terms import from_ox
 
 __all__ = ["FORMATS", "ExportError", "export", "normalize_format", "serialize"]
 

@@ -15,6 +15,10 @@ it with a shared ``flock`` so the writer never deletes it under them. Writers ta
 close removes: a store found with the marker was left by a killed writer, and
 :meth:`KnowledgeStore.verify` checks (and repairs) the materialized union.
 
+Long because :class:`KnowledgeStore` is one unit: opening as writer or snapshot reader, writing,
+verifying and reading share its state. Terms, update texts and locks live beside it
+(:mod:`kg.store.terms`, :mod:`kg.store.updates`, :mod:`kg.store.locking`).
+
 >>> import tempfile, pathlib
 >>> from rdflib import Graph, Literal, URIRef
 >>> from kg.model.namespaces import PKG, RDF
@@ -44,10 +48,14 @@ from pathlib import Path
 from types import TracebackType
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Identifier, Node
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier
 
 from kg.model.namespaces import PKG, PREFIXES, RDF, bind_prefixes
+from kg.store.errors import StoreError, StoreLockedError, StoreMissingError
+from kg.store.locking import WRITER_LOCK, remove_unpinned, writer_active, writer_lock
+from kg.store.terms import from_ox
+from kg.store.updates import remove_ops, replace_ops
 
 __all__ = [
     "DEFAULT_STORE",
@@ -58,33 +66,16 @@ __all__ = [
     "StoreLockedError",
     "StoreMissingError",
     "default_store_path",
-    "from_ox",
-    "to_ox",
 ]
 
 DEFAULT_STORE = "policykg-store"
 SNAPSHOTS = "policykg-snapshots"
-WRITER_LOCK = "policykg-writer.lock"
 WRITING_MARKER = "policykg-writing"
 _OWN_FILES = frozenset({SNAPSHOTS, WRITER_LOCK, WRITING_MARKER})
-_LOCK_WAIT = 2.0  # seconds a writer retries the lock: readers probe it for microseconds
 
 log = logging.getLogger(__name__)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 RDF_TYPE = RDF.type
-
-
-class StoreError(RuntimeError):
-    """A store could not be opened or used; the message is meant for the user."""
-
-
-class StoreLockedError(StoreError):
-    """Another process has the store open for writing."""
-
-
-class StoreMissingError(StoreError):
-    """A read-only command was pointed at a folder that holds no store."""
 
 
 def default_store_path() -> Path:
@@ -96,46 +87,6 @@ def default_store_path() -> Path:
     """
     env = os.environ.get("POLICYKG_STORE")
     return Path(env) if env else Path.cwd() / DEFAULT_STORE
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as an Oxigraph term.
-
-    >>> to_ox(Literal("大足区", lang="zh"))
-    <Literal value=大足区 language=zh>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def from_ox(term: object) -> Identifier | None:
-    """An Oxigraph term as an rdflib term (``None`` stays ``None``: an unbound variable).
-
-    >>> from_ox(ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    rdflib.term.Literal('5', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)  # rdflib's plain literal, so terms compare equal both ways
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported Oxigraph term: {term!r}")
 
 
 @dataclass(frozen=True)
@@ -211,7 +162,7 @@ class KnowledgeStore:
             raise StoreError(f"{self.path} is a non-empty folder that holds no knowledge store")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._lock_fd = _writer_lock(self.path)
+            self._lock_fd = writer_lock(self.path)
         except OSError as e:
             raise StoreError(f"cannot open store {self.path}: {e.strerror or e}") from None
         try:
@@ -263,7 +214,7 @@ class KnowledgeStore:
                 os.close(fd)
                 raise
             self._lock_fd = fd
-            if (self.path / WRITING_MARKER).exists() and not _writer_active(self.path):
+            if (self.path / WRITING_MARKER).exists() and not writer_active(self.path):
                 log.warning("store %s: the last build was interrupted; its newest documents are not "
                             "visible until `policykg build` runs again (or `policykg stats --check`)",
                             self.path)
@@ -288,7 +239,7 @@ class KnowledgeStore:
         self._last_snapshot = time.monotonic()
         for old in root.iterdir():
             if old != target:
-                _remove_unpinned(old)
+                remove_unpinned(old)
         return target
 
     def snapshot_if_older_than(self, seconds: float) -> None:
@@ -496,92 +447,6 @@ class KnowledgeStore:
     def union_triples(self) -> Iterable[ox.Triple]:  # type: ignore[name-defined]
         """The distinct triples of the union graph (Oxigraph terms), in no particular order."""
         return [q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-
-
-def _forget_from_union(graph: str) -> str:
-    """SPARQL that removes from the union the triples only ``graph`` states."""
-    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }}")
-
-
-def replace_ops(doc_iri: URIRef, graph: Graph | str) -> list[str]:
-    """SPARQL update operations that replace the named graph ``doc_iri`` by ``graph`` (an rdflib
-    graph, or its triples already serialized as N-Triples)."""
-    g = f"<{doc_iri}>"
-    body = graph if isinstance(graph, str) else graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return [_forget_from_union(g), f"DROP SILENT GRAPH {g}",
-            f"INSERT DATA {{ GRAPH {g} {{\n{body}}} }}", f"INSERT DATA {{\n{body}}}"]
-
-
-def remove_ops(doc_iri: URIRef) -> list[str]:
-    """SPARQL update operations that delete a document's graph and its share of the union."""
-    g = f"<{doc_iri}>"
-    return [_forget_from_union(g), f"DROP SILENT GRAPH {g}"]
-
-
-def _path_triple(doc_iri: URIRef, path: str) -> str:
-    # ox.Literal's N-Triples form escapes quotes, backslashes and newlines of any path
-    return f"<{doc_iri}> <{PKG.sourcePath}> {ox.Literal(path)}"
-
-
-def add_path_ops(doc_iri: URIRef, path: str) -> list[str]:
-    """SPARQL update operations recording that ``doc_iri`` was read from ``path``."""
-    t = _path_triple(doc_iri, path)
-    return [f"INSERT DATA {{ GRAPH <{doc_iri}> {{ {t} }} {t} }}"]
-
-
-def remove_path_ops(doc_iri: URIRef, path: str) -> list[str]:
-    """SPARQL update operations forgetting that ``doc_iri`` was read from ``path``."""
-    t = _path_triple(doc_iri, path)
-    return [f"DELETE DATA {{ GRAPH <{doc_iri}> {{ {t} }} {t} }}"]
-
-
-def _writer_lock(path: Path) -> int:
-    """An exclusive ``flock`` on the store's writer lock file, or :class:`StoreLockedError`."""
-    fd = os.open(path / WRITER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + _LOCK_WAIT
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                os.close(fd)
-                raise StoreLockedError(
-                    f"store {path} is locked by another process (a build still running?)") from None
-            time.sleep(0.05)
-
-
-def _writer_active(path: Path) -> bool:
-    """Whether a writer holds the store's lock (a probe; never blocks)."""
-    try:
-        fd = os.open(path / WRITER_LOCK, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
-
-
-def _remove_unpinned(snapshot: Path) -> None:
-    """Delete an old snapshot unless a reader holds it (its shared flock)."""
-    try:
-        fd = os.open(snapshot, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        trash = snapshot.with_name(f".trash-{snapshot.name}-{os.getpid()}")
-        os.rename(snapshot, trash)  # readers re-check the inode after locking, so they skip it
-        shutil.rmtree(trash, ignore_errors=True)
-    except OSError:  # pinned by a reader (BlockingIOError) or gone already: try next time
-        pass
-    finally:
-        os.close(fd)
 
 
 @dataclass
