@@ -141,3 +141,57 @@ def test_results_over_the_row_limit_are_refused_not_cut(endpoint):
     assert status == 400 and "more than 5000 rows" in body
     status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 5000")
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 5000
+
+
+COUNT_DOCS = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a pkg:Document }"
+
+
+def _count(endpoint: str) -> int:
+    status, _, body = get(endpoint, COUNT_DOCS)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_reader_refreshes_to_the_newest_snapshot(tmp_path):
+    from conftest import fake_extract
+
+    from kg.build.batch import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("李文涛到会。\n", encoding="utf-8")
+    build([docs], tmp_path / "s", progress=False, extract=fake_extract)
+    with KnowledgeStore(tmp_path / "s", read_only=True) as reader:
+        first = reader.snapshot
+        assert not reader.is_stale() and not reader.refresh()
+        (docs / "b.txt").write_text("张雨桐到会。\n", encoding="utf-8")
+        build([docs], tmp_path / "s", progress=False, extract=fake_extract)
+        assert reader.triple_count() > 0 and len(reader.named_graphs()) == 1  # still its snapshot
+        assert reader.is_stale() and reader.refresh()
+        assert reader.snapshot != first and len(reader.named_graphs()) == 2
+
+
+def test_serve_answers_with_a_build_that_ends_after_it_started(tmp_path):
+    from conftest import fake_extract
+
+    from kg.build.batch import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("李文涛到会。\n", encoding="utf-8")
+    store = tmp_path / "s"
+    build([docs], store, progress=False, extract=fake_extract)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", "0",
+                             "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = proc.stdout.readline()
+        url = line.split(" on ", 1)[1].split()[0]
+        assert _count(url) == 1
+        (docs / "b.txt").write_text("张雨桐到会。\n", encoding="utf-8")
+        (docs / "c.txt").write_text("王嘉禾到会。\n", encoding="utf-8")
+        build([docs], store, progress=False, extract=fake_extract)  # the server is never restarted
+        assert _count(url) == 3
+    finally:
+        proc.terminate()
+        proc.wait(20)

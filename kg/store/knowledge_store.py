@@ -146,6 +146,7 @@ class KnowledgeStore:
         self._dataset: Dataset | None = None
         self._lock_fd: int | None = None  # writer: the flock; reader: the pinned snapshot
         self._last_snapshot = 0.0
+        self.snapshot: Path | None = None  # reader: the snapshot it reads (None: the database itself)
         if read_only:
             if not (self.path / "CURRENT").is_file():
                 raise StoreMissingError(
@@ -214,12 +215,43 @@ class KnowledgeStore:
                 os.close(fd)
                 raise
             self._lock_fd = fd
+            self.snapshot = latest
             if (self.path / WRITING_MARKER).exists() and not writer_active(self.path):
                 log.warning("store %s: the last build was interrupted; its newest documents are not "
                             "visible until `policykg build` runs again (or `policykg stats --check`)",
                             self.path)
             return store
         raise StoreError(f"cannot open a snapshot of store {self.path}: it keeps changing")
+
+    def is_stale(self) -> bool:
+        """Reader: whether a writer has published a newer snapshot than the one this store reads
+        (a directory listing; cheap enough to ask before every query)."""
+        return self.read_only and self._latest_snapshot() != self.snapshot
+
+    def refresh(self) -> bool:
+        """Reader: move to the newest published snapshot if there is one; True if it moved.
+
+        A reader sees the store as it was when it opened. Writers publish a snapshot when they
+        open, every minute of a long build and when they close, so a long-lived reader that calls
+        this (``policykg serve`` does, before each query) sees a build at most a minute late, and
+        never a half-written document: each query runs on one whole snapshot.
+        """
+        if not self.is_stale():
+            return False
+        store, old_fd = self._open_reader_keeping_old()
+        self._dataset = None
+        self._store = store
+        if old_fd is not None:
+            os.close(old_fd)  # unpin the old snapshot only once the new one is open
+        return True
+
+    def _open_reader_keeping_old(self) -> tuple[ox.Store, int | None]:
+        old_fd, self._lock_fd = self._lock_fd, None
+        try:
+            return self._open_reader(), old_fd
+        except BaseException:
+            self._lock_fd = old_fd
+            raise
 
     def publish_snapshot(self) -> Path:
         """Publish the current state for readers (a RocksDB checkpoint), then delete the older
