@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +102,46 @@ def seed_graph(seed_store):
     from kg.explore.network import to_networkx
 
     return to_networkx(seed_store)
+
+
+# ---------------------------------------------------------------------- a real Graph Store server
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).is_file():
+        pytest.skip("the oxigraph server binary (pip install oxigraph) is not installed")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "server-db"),
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode()[-500:]}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def server_count(base: str, query: str) -> int:
+    req = urllib.request.Request(f"{base}/query?query={urllib.parse.quote(query)}",
+                                 headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return int(json.load(resp)["results"]["bindings"][0]["n"]["value"])

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import fake_extract, run_cli
+from conftest import fake_extract, free_port, run_cli, server_count
 
 from kg.build.batch import _Builder, build
 from kg.build.workers import Extracted, extract_document
@@ -100,48 +94,6 @@ def test_workers_must_be_positive(tmp_path):
 
 
 # ---------------------------------------------------------------------- Graph Store Protocol
-def _oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).is_file():
-        pytest.skip("the oxigraph server binary (pip install oxigraph) is not installed")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def oxigraph_server(tmp_path):
-    port = _free_port()
-    proc = subprocess.Popen([_oxigraph_binary(), "serve", "--location", str(tmp_path / "server-db"),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode()[-500:]}")
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _server_count(base: str, query: str) -> int:
-    req = urllib.request.Request(f"{base}/query?query={urllib.parse.quote(query)}",
-                                 headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return int(json.load(resp)["results"]["bindings"][0]["n"]["value"])
-
-
 def test_build_pushes_document_graphs_to_an_oxigraph_server(oxigraph_server, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -155,8 +107,8 @@ def test_build_pushes_document_graphs_to_an_oxigraph_server(oxigraph_server, tmp
     with KnowledgeStore(tmp_path / "s", read_only=True) as store:
         local = store.quad_count()
     assert local > 0
-    assert _server_count(oxigraph_server, quads) == local
-    assert _server_count(oxigraph_server, graphs) == 4
+    assert server_count(oxigraph_server, quads) == local
+    assert server_count(oxigraph_server, graphs) == 4
     # a changed file replaces its graph there too; a pushed graph pushed again is not duplicated
     (docs / "d0.txt").write_text("赵一清主持会议。\n新内容。", encoding="utf-8")
     (docs / "d3.txt").unlink()
@@ -164,15 +116,15 @@ def test_build_pushes_document_graphs_to_an_oxigraph_server(oxigraph_server, tmp
     assert (summary.replaced, summary.pruned) == (1, 1)
     with KnowledgeStore(tmp_path / "s", read_only=True) as store:
         local = store.quad_count()
-    assert _server_count(oxigraph_server, quads) == local
-    assert _server_count(oxigraph_server, graphs) == 3
+    assert server_count(oxigraph_server, quads) == local
+    assert server_count(oxigraph_server, graphs) == 3
 
 
 def test_an_unreachable_graph_store_is_an_error(tmp_path):
     from kg.store.graph_store_client import GraphStoreError
 
     (tmp_path / "a.txt").write_text("陈一清主持会议。", encoding="utf-8")
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(GraphStoreError, match="PUT"):
         build([tmp_path / "a.txt"], tmp_path / "s", progress=False, extract=fake_extract,
               graph_store=f"http://127.0.0.1:{port}/store")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import fake_extract
+from conftest import fake_extract, run_cli
 from rdflib import Graph, Literal, URIRef
 
 import kg.store.export
@@ -368,3 +368,46 @@ def test_copying_a_closed_store_works(small_store, tmp_path):
     shutil.copytree(small_store, tmp_path / "copy")
     with KnowledgeStore(tmp_path / "copy", read_only=True) as store:
         assert len(store.documents()) == 2
+
+
+def test_push_keeps_a_real_graph_store_equal_to_the_store(oxigraph_server, tmp_path):
+    from conftest import server_count
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, name in enumerate(["林一鸣", "高文静", "邓子涵"]):
+        (docs / f"d{i}.txt").write_text(f"{name}出席会议。\n", encoding="utf-8")
+    store, url = tmp_path / "s", f"{oxigraph_server}/store"
+    fake_build([docs], store)
+    quads = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    first = run_cli("push", url, "--store", store)
+    assert first.returncode == 0, first.stderr
+    assert "3 graphs sent, 0 deleted, 0 unchanged" in first.stdout
+    assert server_count(oxigraph_server, graphs) == 3
+    again = run_cli("push", url, "--store", store)
+    assert "0 graphs sent, 0 deleted, 3 unchanged" in again.stdout
+
+    (docs / "d1.txt").unlink()
+    (docs / "d2.txt").write_text("邓子涵主持会议。\n", encoding="utf-8")
+    fake_build([docs], store, prune=True)
+    second = run_cli("push", url, "--store", store)
+    assert "1 graphs sent, 2 deleted, 1 unchanged" in second.stdout  # changed content is a new document
+    with KnowledgeStore(store, read_only=True) as s:
+        local_quads, local_graphs = s.quad_count(), len(s.named_graphs())
+    assert (server_count(oxigraph_server, quads), server_count(oxigraph_server, graphs)) == (local_quads, local_graphs)
+    full = run_cli("push", url, "--store", store, "--all")
+    assert "2 graphs sent" in full.stdout
+    assert server_count(oxigraph_server, quads) == local_quads
+
+
+def test_push_to_an_unreachable_endpoint_is_one_line(tmp_path):
+    from conftest import free_port
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("林一鸣出席会议。\n", encoding="utf-8")
+    fake_build([docs], tmp_path / "s")
+    out = run_cli("push", f"http://127.0.0.1:{free_port()}/store", "--store", tmp_path / "s")
+    assert out.returncode == 1 and out.stderr.startswith("policykg: error: graph store: PUT")

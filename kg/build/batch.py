@@ -85,6 +85,7 @@ class BuildSummary:
     triples: int = 0
     seconds: float = 0.0
     recovered: str | None = None  # the store check run after an interrupted build
+    pushed: str | None = None  # what ``graph_store`` received (see kg.store.sync)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +105,7 @@ class BuildSummary:
             "ignored": [{"path": f.path, "reason": f.reason} for f in self.ignored],
             "facts": dict(self.facts), "entities": dict(self.entities),
             "documents": self.documents, "triples": self.triples, "seconds": round(self.seconds, 3),
-            "recovered": self.recovered,
+            "recovered": self.recovered, "pushed": self.pushed,
         }
 
     def format(self) -> str:
@@ -123,6 +124,8 @@ class BuildSummary:
         if self.entities:
             lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in self.entities.items()))
         lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
+        if self.pushed:
+            lines.append(self.pushed)
         if self.recovered:
             lines.append(f"recovered from an interrupted build: {self.recovered}")
         lines += [f"failed: {f.path}: {f.reason}" for f in self.failed]
@@ -160,7 +163,7 @@ class _Job:
 class _Builder:
     def __init__(self, store: KnowledgeStore, summary: BuildSummary, extract: Extractor | None,
                  max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, segmenter: str = "auto",
-                 executor: Any = None, sink: Any = None) -> None:
+                 executor: Any = None) -> None:
         self.store = store
         self.max_bytes = max_bytes
         self.max_chars = max_chars
@@ -168,7 +171,6 @@ class _Builder:
         self.extract = extract
         self.segmenter = segmenter
         self.executor = executor if executor is not None else open_executor(1)
-        self.sink = sink  # an external Graph Store receiving every changed document graph
         self.by_sha: dict[str, URIRef] = {}
         self.paths_of: dict[URIRef, set[str]] = {}
         for rec in store.documents():
@@ -178,7 +180,6 @@ class _Builder:
         self.done_this_run: set[URIRef] = set()
         self.fact_counts: Counter[str] = Counter()
         self.pending: set[str] = set()  # content hashes being extracted
-        self.changed: set[URIRef] = set()  # documents to push to the sink
 
     def detach_ops(self, path: str, iri: URIRef) -> list[str]:
         """``path`` no longer holds document ``iri``: the store operations for that (the document
@@ -186,7 +187,6 @@ class _Builder:
         paths = self.paths_of.get(iri, set())
         paths.discard(path)
         self.doc_of_path.pop(path, None)
-        self.changed.add(iri)
         if paths:
             return remove_path_ops(iri, path)
         self.paths_of.pop(iri, None)
@@ -202,7 +202,6 @@ class _Builder:
         if path not in self.paths_of.setdefault(iri, set()):
             self.paths_of[iri].add(path)
             ops += add_path_ops(iri, path)
-            self.changed.add(iri)
         self.doc_of_path[path] = iri
         self.store.apply(ops)  # one transaction: a kill never leaves a path on two documents
 
@@ -284,7 +283,6 @@ class _Builder:
         self.fact_counts.update(result.counts)
         self.by_sha[result.sha256] = iri
         self.done_this_run.add(iri)
-        self.changed.add(iri)
         return iri
 
     def run(self, files: Iterable[Path], window: int) -> None:
@@ -298,37 +296,20 @@ class _Builder:
             while queue and (len(queue) > window or queue[0].future is None or queue[0].future.done()):
                 self.finish(queue.popleft())
                 self.store.snapshot_if_older_than(_SNAPSHOT_EVERY)
-                self.push()
         while queue:
             self.finish(queue.popleft())
             self.store.snapshot_if_older_than(_SNAPSHOT_EVERY)
-            self.push()
-
-    def push(self) -> None:
-        """Send the documents changed since the last push to the external Graph Store."""
-        if self.sink is None:
-            self.changed.clear()
-            return
-        for iri in sorted(self.changed):
-            nt = self.store.document_ntriples(iri)
-            if nt:
-                self.sink.put(iri, nt)
-            else:
-                self.sink.delete(iri)
-        self.changed.clear()
 
     def prune(self) -> None:
         for iri, paths in sorted(self.paths_of.items()):
             gone = sorted(p for p in paths if not os.path.exists(p))
             if not gone:
                 continue
-            self.changed.add(iri)
             if len(gone) == len(paths):
                 self.store.remove_document(iri)
                 self.summary.pruned += 1
             else:
                 self.store.apply([op for p in gone for op in remove_path_ops(iri, p)])
-        self.push()
 
 
 def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike[str] | None = None, *,
@@ -346,7 +327,8 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
     ``scheduler`` (a Dask distributed address, or a :class:`dask.distributed.Client`) on a Dask
     cluster; this process stays the single writer, in file order, with at most ``window``
     documents in flight (default: 2 per worker). ``graph_store`` (a SPARQL 1.1 Graph Store
-    endpoint URL) also receives every document graph the build changes (HTTP PUT / DELETE).
+    endpoint URL) is then brought up to date with :func:`kg.store.sync.push` (the graphs changed
+since the last push to it are PUT, those of removed documents DELETEd).
 
     A store left by a killed build is checked (and its union repaired) before anything else;
     the documents that build had not finished are simply extracted now.
@@ -360,11 +342,6 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         # Unsupported files met inside a folder are noted, not failures: folders hold other files.
         target = summary.ignored if e.reason.startswith("unsupported file type") else summary.failed
         target.append(BuildFailure(str(e.path), e.reason))
-    sink = None
-    if graph_store:
-        from kg.store.graph_store_client import GraphStoreClient
-
-        sink = GraphStoreClient(graph_store)
     parallel = workers > 1 or scheduler is not None
     with KnowledgeStore(store_path if store_path is not None else default_store_path()) as store:
         if store.crashed:
@@ -373,7 +350,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         executor = open_executor(workers, scheduler, segmenter, preload=extract is None) if parallel else None
         try:
             builder = _Builder(store, summary, extract, max_bytes, max_chars, segmenter,
-                               executor=executor, sink=sink)
+                               executor=executor)
             if window is None:
                 window = 2 * max(workers, _cluster_threads(executor)) if parallel else 0
             builder.run(_progress(files, progress), window)
@@ -383,6 +360,10 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
             if executor is not None:
                 executor.close()
         store.flush()
+        if graph_store:
+            from kg.store.sync import push
+
+            summary.pushed = push(store, graph_store).format()
         summary.facts = dict(sorted(builder.fact_counts.items()))
         summary.entities = store.entity_counts()
         summary.documents = len(store.named_graphs())

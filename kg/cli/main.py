@@ -83,6 +83,12 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--check", action="store_true",
                    help="check the union against the document graphs and repair it (takes the write lock)")
 
+    pu = sub.add_parser("push", help="make a SPARQL 1.1 Graph Store hold exactly the store's document graphs")
+    pu.add_argument("url", metavar="URL", help="Graph Store endpoint, e.g. http://localhost:7878/store")
+    add_store_argument(pu)
+    pu.add_argument("--all", action="store_true",
+                    help="send every graph, not only those changed since the last push to URL")
+
     st = sub.add_parser("setup", help="download and cache the pkuseg segmentation model")
     st.add_argument("--force", action="store_true", help="download again even if cached")
 
@@ -157,6 +163,19 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_push(args: argparse.Namespace) -> int:
+    from kg.store.graph_store_client import GraphStoreError
+    from kg.store.knowledge_store import KnowledgeStore
+    from kg.store.sync import push
+
+    with KnowledgeStore(args.store, read_only=True) as store:
+        try:
+            print(push(store, args.url, full=args.all).format())
+        except GraphStoreError as e:
+            raise UserError(f"graph store: {e}") from None
+    return 0
+
+
 def _cmd_setup(args: argparse.Namespace) -> int:
     from extractors.segmenters import ModelUnavailable, fetch_pkuseg_model
 
@@ -169,7 +188,7 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"build": _cmd_build, "export": _cmd_export, "query": _cmd_query, "stats": _cmd_stats,
-             "setup": _cmd_setup}
+             "push": _cmd_push, "setup": _cmd_setup}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -71,7 +71,7 @@ __all__ = [
 DEFAULT_STORE = "policykg-store"
 SNAPSHOTS = "policykg-snapshots"
 WRITING_MARKER = "policykg-writing"
-_OWN_FILES = frozenset({SNAPSHOTS, WRITER_LOCK, WRITING_MARKER})
+_OWN_FILES = frozenset({SNAPSHOTS, WRITER_LOCK, WRITING_MARKER, "policykg-push.json"})
 
 log = logging.getLogger(__name__)
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
