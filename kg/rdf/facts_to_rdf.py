@@ -173,8 +173,10 @@ class _DocumentGraphBuilder:
 
     def __init__(self, doc: DocumentMetadata, normalized: OffsetMap, facts: DocumentFacts,
                  source_paths: Iterable[str]) -> None:
+        from extractors.context import is_context_bound  # the build has the pipeline loaded
         from extractors.lexicons import admin_divisions  # light: a cached TSV read
 
+        self.context_bound = is_context_bound
         self.doc = doc
         self.normalized = normalized
         self.facts = facts
@@ -274,7 +276,11 @@ class _DocumentGraphBuilder:
         self.g.add((iri, RDFS.label, _zh(name)))
         self.derived(iri)
 
-    def org_ref(self, name: str) -> URIRef:
+    def org_ref(self, name: str) -> URIRef | None:
+        if self.context_bound(name):
+            # "区委" on its own names no particular organization: no node labelled with it
+            log.debug("%s: context-bound organization %r left out", self.doc.name, name)
+            return None
         if name not in self.orgs:
             self.organization(Organization(name, "other"))
         return org_iri(name)
@@ -345,7 +351,7 @@ class _DocumentGraphBuilder:
         self.g.add((role, RDF.type, ORG.Role))
         self.g.add((role, RDFS.label, _zh(post.role)))
         if post.org:
-            self.g.add((iri, ORG.postIn, self.org_ref(post.org)))
+            self.add(iri, ORG.postIn, self.org_ref(post.org))
         self.add(iri, PKG.asOf, self.doc_date)
         self.derived(iri)
         self.evidence(iri, post.evidence)
@@ -361,7 +367,7 @@ class _DocumentGraphBuilder:
             self.g.add((iri, RDF.type, specific))
         self.labels(iri, m.name, m.aliases)
         if m.issuer:
-            self.g.add((iri, PKG.issuedBy, self.org_ref(m.issuer)))
+            self.add(iri, PKG.issuedBy, self.org_ref(m.issuer))
         self.add(iri, SCHEMA.areaServed, self.district_ref(m.district))
         if m.version_of and m.version_of != m.name:
             drafted = measure_iri(m.version_of)
@@ -471,7 +477,8 @@ class _DocumentGraphBuilder:
         for d in self.facts.districts:
             self.district(d)
         for o in self.facts.organizations:
-            self.organization(o)
+            if not self.context_bound(o.name):
+                self.organization(o)
         for p in self.facts.persons:
             self.person(p)
         for m in self.facts.measures:
