@@ -11,7 +11,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from extractors.annotations import sentence_bounds
+from extractors.annotations import sentence_bounds, text_of
 from extractors.lexicons import Division, admin_divisions, read_table
 
 __all__ = ["LEVEL_CHARS", "everyday_name", "is_context_bound", "local_district", "organ_names"]
@@ -19,6 +19,9 @@ __all__ = ["LEVEL_CHARS", "everyday_name", "is_context_bound", "local_district",
 # the character before an organ word ("区委", "市政府") and the division levels it may mean
 LEVEL_CHARS: dict[str, tuple[str, ...]] = {"省": ("province",), "市": ("city", "province"),
                                            "州": ("city",), "区": ("county",), "县": ("county",)}
+
+
+CLAUSE_END = re.compile("[，,；;。！？：:]")
 
 
 def _level_ok(division: Division, level_char: str) -> bool:
@@ -34,7 +37,7 @@ def _level_ok(division: Division, level_char: str) -> bool:
 def local_district(doc: Doc, pos: int, level_char: str) -> Division | None:
     """The division a bare level word at character ``pos`` refers to.
 
-    The nearest preceding mention of the right level in the same sentence wins. Otherwise the
+    The nearest preceding mention of the right level in the same clause wins. Otherwise the
     document's own division of that level: every mention counts for itself and for the
     divisions containing it, so a county paper that names its partner city often but its own
     districts more still reads "市委" as its own city's (ties: first mentioned).
@@ -42,8 +45,11 @@ def local_district(doc: Doc, pos: int, level_char: str) -> Division | None:
     divisions = admin_divisions()
     mentions = doc.spans.get("districts", [])
     sent_start, _ = sentence_bounds(doc, pos)
+    text = text_of(doc)
+    # a mention earlier in the same clause: "资阳市委常委、市政府副市长"; after a comma the
+    # clause may be about a partner ("推动与X市合作，市委、市政府…" is still the document's own)
     before = [s for s in mentions if sent_start <= s.start and s.end <= pos
-              and _level_ok(divisions[s._.key], level_char)]
+              and _level_ok(divisions[s._.key], level_char) and not CLAUSE_END.search(text, s.end, pos)]
     if before:
         return divisions[before[-1]._.key]
     counts: Counter[str] = Counter()

@@ -9,6 +9,9 @@ repeats the type and label triples it states, and the union of all named graphs 
 Evidence offsets in the facts index the *normalized* text; the graph stores offsets into the
 *original* file (``NormalizedText.to_original``) and the sentence as normalized.
 
+Long because it is one builder with a method per kind of fact in ``DATA_MODEL.md``; splitting
+the methods apart would only scatter the one contract they implement together.
+
 >>> from kg.model.facts import DocumentFacts, Person
 >>> facts = DocumentFacts(persons=[Person("张明远", True, "500000")])
 >>> meta = DocumentMeta(name="a.txt", sha256="0" * 64, path="/tmp/a.txt", date="2023-01-04")
