@@ -37,7 +37,8 @@ def _level_ok(division: Division, level_char: str) -> bool:
 def local_district(doc: Doc, pos: int, level_char: str) -> Division | None:
     """The division a bare level word at character ``pos`` refers to.
 
-    The nearest preceding mention of the right level in the same clause wins. Otherwise the
+    The nearest preceding mention in the same clause wins (itself, or the division of the
+    right level containing it). Otherwise the
     document's own division of that level: every mention counts for itself and for the
     divisions containing it, so a county paper that names its partner city often but its own
     districts more still reads "市委" as its own city's (ties: first mentioned).
@@ -46,12 +47,14 @@ def local_district(doc: Doc, pos: int, level_char: str) -> Division | None:
     mentions = doc.spans.get("districts", [])
     sent_start, _ = sentence_bounds(doc, pos)
     text = text_of(doc)
-    # a mention earlier in the same clause: "资阳市委常委、市政府副市长"; after a comma the
-    # clause may be about a partner ("推动与X市合作，市委、市政府…" is still the document's own)
-    before = [s for s in mentions if sent_start <= s.start and s.end <= pos
-              and _level_ok(divisions[s._.key], level_char) and not CLAUSE_END.search(text, s.end, pos)]
-    if before:
-        return divisions[before[-1]._.key]
+    # a mention earlier in the same clause, or the division containing it: "资阳市委常委、
+    # 市政府副市长"; "郫都将落实市委部署" (成都市). After a comma the clause may be about a
+    # partner ("推动与X市合作，市委、市政府…" is still the document's own).
+    for s in sorted(mentions, key=lambda s: s.start, reverse=True):
+        if sent_start <= s.start and s.end <= pos and not CLAUSE_END.search(text, s.end, pos):
+            own = next((d for d in _with_ancestors(divisions[s._.key]) if _level_ok(d, level_char)), None)
+            if own is not None:
+                return own
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for s in mentions:

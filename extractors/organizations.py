@@ -137,6 +137,8 @@ class OrganizationRecognizer:
 
     def _unlisted_department(self, doc: Doc, pos: int) -> re.Match[str] | None:
         """A department the lexicon lacks, named plainly after its district: "省广播电视局"."""
+        if not is_word_boundary(doc, pos):
+            return None  # "省市场监督管理局": 市 opens the word 市场, not a department of a 市
         m = UNLISTED_DEPARTMENT.match(text_of(doc), pos)
         if m is None or not is_word_boundary(doc, m.end()) or m.group().endswith(self.not_departments):
             return None

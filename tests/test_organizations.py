@@ -134,3 +134,15 @@ def test_task_named_committee_keeps_its_task_but_not_a_clause():
 def test_left_edge_has_a_maximum_length():
     found = orgs(facts_of("黔南黔东黔西黔北黔中湘西湘南湘北湘东湘中鄂西鄂东鄂南鄂北茶叶产业科技创新联盟成立。"))
     assert all(len(name) <= 24 + len("联盟") for name in found), found
+
+
+def test_county_in_the_same_clause_gives_its_city():
+    facts = facts_of("郫都区与德阳市旌阳区座谈。德阳市、德阳市、旌阳区、旌阳区企业参加。郫都将落实市委部署。")
+    found = orgs(facts)
+    assert "成都市委" in found and "市委" in found["成都市委"]
+
+
+def test_level_word_opening_a_common_word_is_no_anchor():
+    found = orgs(facts_of("湖南省长沙市召开会议。会议听取了省市场监督管理局、省广播电视局的汇报。"))
+    assert "湖南省市场监督管理局" in found and "湖南省广播电视局" in found
+    assert "长沙市场监督管理局" not in found, found
