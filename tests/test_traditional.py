@@ -84,3 +84,16 @@ def test_big5_file_reads_back_to_the_same_facts(tmp_path, both):
     normalized = normalize(doc.text)
     (_, simplified), _ = both
     assert keys(extract_facts(normalized.text, segmenter="jieba")) == keys(simplified)
+
+
+def test_graph_keeps_the_traditional_surface_forms_as_alternative_labels(both):
+    from rdflib import RDFS, SKOS
+
+    from kg.rdf.facts_to_rdf import DocumentMeta, document_graph
+
+    _, (normalized, facts) = both
+    g = document_graph(DocumentMeta(name="t.txt", sha256="ef" * 32, path="t.txt"), normalized, facts)
+    labels = {str(o) for o in g.objects(None, RDFS.label)}
+    alt = {str(o) for o in g.objects(None, SKOS.altLabel)}
+    assert {"林志明", "武侯区委"} <= labels
+    assert {"趙文靜", "武侯區", "區委"} <= alt  # a person, a district, a short form as written

@@ -66,6 +66,20 @@ class NormalizedText:
     _cluster_ends: Mapping[int, int] = field(default_factory=dict, repr=False, compare=False)
     #: "traditional" when the original was traditional Chinese, converted character for character
     script: str = "simplified"
+    # the original text, kept (by reference) only for a converted traditional text
+    _original: str = field(default="", repr=False, compare=False)
+
+    def original_form(self, start: int, end: int) -> str | None:
+        """The original (traditional) characters of the normalized span, without the line breaks
+        and spaces normalization removed; None unless the text was converted from traditional.
+
+        >>> normalize("臺北市議會召開會議，區長林某出席").original_form(0, 5)
+        '臺北市議會'
+        """
+        if self.script != "traditional":
+            return None
+        s, e = self.to_original(start, end)
+        return "".join(self._original[s:e].split())
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalized span ``[start, end)`` to an original span ``[s, e)``.
@@ -607,8 +621,9 @@ def normalize(original: str) -> NormalizedText:
     offs = out.offs
     offs.append(len(original))
     markers.sort(key=lambda m: (m.start, m.end))
-    return NormalizedText(text, offs, tuple(markers), cluster_ends,
-                          "traditional" if simplified is not None else "simplified")
+    if simplified is None:
+        return NormalizedText(text, offs, tuple(markers), cluster_ends)
+    return NormalizedText(text, offs, tuple(markers), cluster_ends, "traditional", original)
 
 
 # --------------------------------------------------------------------------- sentences

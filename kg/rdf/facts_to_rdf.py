@@ -227,8 +227,13 @@ class _DocumentGraphBuilder:
         return iri
 
     def all_evidence(self, node: URIRef, evidence: Iterable[Evidence]) -> None:
+        # a traditional-script original ("臺北市議會") is a surface form of the entity as well
+        original_form = getattr(self.normalized, "original_form", None)
         for ev in evidence:
             self.evidence(node, ev)
+            form = original_form(ev.start, ev.end) if original_form is not None else None
+            if form and form != ev.text:
+                self.g.add((node, SKOS.altLabel, _zh(form)))
 
     # ------------------------------------------------------------------ document
     def document(self) -> None:
