@@ -5,18 +5,23 @@ Reads the ``districts`` spans written by :mod:`extractors.districts`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import cache
 
 from spacy.tokens import Doc
 
-from extractors.annotations import sentence_bounds
-from extractors.lexicons import Division, admin_divisions
+from extractors.annotations import sentence_bounds, text_of
+from extractors.lexicons import Division, admin_divisions, read_table
 
-__all__ = ["LEVEL_CHARS", "everyday_name", "local_district", "organ_names"]
+__all__ = ["LEVEL_CHARS", "everyday_name", "is_context_bound", "local_district", "organ_names"]
 
 # the character before an organ word ("区委", "市政府") and the division levels it may mean
 LEVEL_CHARS: dict[str, tuple[str, ...]] = {"省": ("province",), "市": ("city", "province"),
                                            "州": ("city",), "区": ("county",), "县": ("county",)}
+
+
+CLAUSE_END = re.compile("[，,；;。！？：:]")
 
 
 def _level_ok(division: Division, level_char: str) -> bool:
@@ -32,20 +37,42 @@ def _level_ok(division: Division, level_char: str) -> bool:
 def local_district(doc: Doc, pos: int, level_char: str) -> Division | None:
     """The division a bare level word at character ``pos`` refers to.
 
-    The nearest preceding mention of the right level in the same sentence wins, then the one
-    mentioned most in the whole document (ties: first mentioned).
+    The nearest preceding mention in the same clause wins (itself, or the division of the
+    right level containing it). Otherwise the
+    document's own division of that level: every mention counts for itself and for the
+    divisions containing it, so a county paper that names its partner city often but its own
+    districts more still reads "市委" as its own city's (ties: first mentioned).
     """
     divisions = admin_divisions()
-    spans = [s for s in doc.spans.get("districts", []) if _level_ok(divisions[s._.key], level_char)]
-    if not spans:
-        return None
+    mentions = doc.spans.get("districts", [])
     sent_start, _ = sentence_bounds(doc, pos)
-    before = [s for s in spans if sent_start <= s.start and s.end <= pos]
-    if before:
-        return divisions[before[-1]._.key]
-    counts = Counter(s._.key for s in spans)
-    best = max(counts.values())
-    return divisions[next(s._.key for s in spans if counts[s._.key] == best)]
+    text = text_of(doc)
+    # a mention earlier in the same clause, or the division containing it: "资阳市委常委、
+    # 市政府副市长"; "郫都将落实市委部署" (成都市). After a comma the clause may be about a
+    # partner ("推动与X市合作，市委、市政府…" is still the document's own).
+    for s in sorted(mentions, key=lambda s: s.start, reverse=True):
+        if sent_start <= s.start and s.end <= pos and not CLAUSE_END.search(text, s.end, pos):
+            own = next((d for d in _with_ancestors(divisions[s._.key]) if _level_ok(d, level_char)), None)
+            if own is not None:
+                return own
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for s in mentions:
+        for division in _with_ancestors(divisions[s._.key]):
+            if _level_ok(division, level_char):
+                counts[division.adcode] += 1
+                first.setdefault(division.adcode, s.start)
+    if not counts:
+        return None
+    return divisions[min(counts, key=lambda a: (-counts[a], first[a]))]
+
+
+def _with_ancestors(division: Division) -> list[Division]:
+    """A division and the ones containing it: 大足区, 重庆市."""
+    divisions, chain = admin_divisions(), [division]
+    while chain[-1].parent and chain[-1].parent in divisions and len(chain) < 4:
+        chain.append(divisions[chain[-1].parent])
+    return chain
 
 
 def full_chain_name(division: Division) -> str:
@@ -80,3 +107,35 @@ def everyday_name(division: Division) -> str:
         if division.name.endswith(suffix) and division.short != division.name:
             return division.short + suffix[-1]
     return division.name
+
+
+# a bare level word ("区", "县委" ...) opening a name that says nothing else about which one
+_BARE_LEVEL = "省市州区县旗乡镇村"
+_ORGAN_WORDS = ("人大常委会", "人民政府", "政府", "人大", "政协", "党委", "党工委", "纪委", "监委", "委")
+# a department named plainly after the level word: "县农业农村局", "市委宣传部"
+_PLAIN_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{1,10}[厅局委办部]")
+
+
+@cache
+def _departments() -> frozenset[str]:
+    return frozenset(row[0] for row in read_table("departments.tsv"))
+
+
+def is_context_bound(name: str) -> bool:
+    """True for a short form that names an organization only in context: which 区委 or 市政府
+    a text means depends on the document, so such a form is an alias, never a node's label.
+
+    >>> [is_context_bound(n) for n in ("区委", "中共市委", "县委组织部", "市人力社保局", "州政府")]
+    [True, True, True, True, True]
+    >>> [is_context_bound(n) for n in ("大足区委", "市场经济研究会", "区块链协会", "委员会")]
+    [False, False, False, False]
+    """
+    rest = name.removeprefix("中共")
+    if len(rest) < 2 or rest[0] not in _BARE_LEVEL:
+        return False
+    rest = rest[1:]
+    if rest in _ORGAN_WORDS or rest in _departments():
+        return True
+    if rest.startswith("委") and (rest[1:] in _departments() or _PLAIN_DEPARTMENT.fullmatch(rest[1:])):
+        return True
+    return bool(_PLAIN_DEPARTMENT.fullmatch(rest)) and rest.endswith(("局", "厅", "办"))

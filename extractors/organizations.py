@@ -37,6 +37,8 @@ COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万几多]
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j", "eng"})
 ORDINAL = re.compile(r"第[一二三四五六七八九十]+")  # "第一附属医院": an ordinal inside a name
 TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
+# POS tags (jieba) of nouns that may take a verb into a compound name: 协同|创新, 产业|发展
+COMPOUND_TAGS = frozenset({"n", "vn", "nz", "j"})
 # POS tags (jieba) that never open a name: verbs, adverbs, prepositions, numerals, time words ...
 STOP_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
 
@@ -58,6 +60,7 @@ class OrganizationRecognizer:
                  central: dict[str, tuple[str, tuple[str, ...]]], stopwords: frozenset[str],
                  openers: frozenset[str], not_departments: tuple[str, ...]) -> None:
         self.openers = openers
+        self.openers_tuple = tuple(openers)
         self.not_departments = not_departments
         self.suffixes = suffixes
         self.departments = departments
@@ -134,6 +137,8 @@ class OrganizationRecognizer:
 
     def _unlisted_department(self, doc: Doc, pos: int) -> re.Match[str] | None:
         """A department the lexicon lacks, named plainly after its district: "省广播电视局"."""
+        if not is_word_boundary(doc, pos):
+            return None  # "省市场监督管理局": 市 opens the word 市场, not a department of a 市
         m = UNLISTED_DEPARTMENT.match(text_of(doc), pos)
         if m is None or not is_word_boundary(doc, m.end()) or m.group().endswith(self.not_departments):
             return None
@@ -218,6 +223,7 @@ class OrganizationRecognizer:
         """Extend a name leftwards from its suffix, a segmenter word at a time, up to punctuation,
         a stopword, a verb/adverb/numeral (by the POS lexicon) or MAX_NAME characters."""
         text, tags = text_of(doc), word_tags()
+        place_ends = {s.end for s in doc.spans.get("districts", [])}
         start = suffix_start
         limit = max(0, suffix_start - MAX_NAME)
         depth = 0
@@ -228,16 +234,35 @@ class OrganizationRecognizer:
                 if depth == 0:
                     break  # an unclosed bracket opens a parenthesis, not the name
                 depth -= 1
-            word_start = start - 1
-            while (word_start > limit and not is_word_boundary(doc, word_start)
-                   and NAME_CHAR.match(text[word_start - 1])):
-                word_start -= 1
+            word_start = self._word_start(doc, start, limit)
             word = text[word_start:start]
             if word in self.stopwords or (not verbs_inside and tags.get(word) in STOP_TAGS
-                                          and not ORDINAL.fullmatch(word)):
+                                          and not ORDINAL.fullmatch(word)
+                                          and not self._compound_verb(doc, word, word_start, limit)):
                 break
             start = word_start
+            # a national opener (中共, 国家 ...) begins the name unless a place leads it in
+            # ("重庆市国家文化公园…" yes; "…团审议中共中央…" stops at 中共)
+            if text.startswith(self.openers_tuple, start) and start not in place_ends:
+                break
         return start
+
+    @staticmethod
+    def _word_start(doc: Doc, end: int, limit: int) -> int:
+        """Start of the segmenter word that ends at ``end`` (not before ``limit``)."""
+        text, start = text_of(doc), end - 1
+        while start > limit and not is_word_boundary(doc, start) and NAME_CHAR.match(text[start - 1]):
+            start -= 1
+        return start
+
+    def _compound_verb(self, doc: Doc, word: str, word_start: int, limit: int) -> bool:
+        """A verb inside a noun compound ("协同创新联盟": 创新 after the noun 协同) is part of the
+        name; a verb after a verb or adverb ("加快建设…") opens a clause and stops it."""
+        tags = word_tags()
+        if tags.get(word) != "v" or word_start <= limit or not NAME_CHAR.match(text_of(doc)[word_start - 1]):
+            return False
+        before = text_of(doc)[self._word_start(doc, word_start, limit):word_start]
+        return before not in self.stopwords and tags.get(before) in COMPOUND_TAGS
 
     def _is_specific(self, doc: Doc, start: int, suffix_start: int) -> bool:
         """A name, not a description: "重庆科技学院" yes; "县级医院", "8个产业联盟" no.

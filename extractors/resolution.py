@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import facts_of
+from extractors.context import is_context_bound
 from kg.model.facts import DocumentFacts
 
 __all__ = ["merge_by_key", "resolve_document", "resolve_facts"]
@@ -60,6 +61,22 @@ def _rename_aliases(facts) -> None:
     facts.posts = [replace(p, org=rename.get(p.org, p.org)) for p in facts.posts]
 
 
+def _drop_context_bound(facts) -> None:
+    """A short form left unresolved ("区委" in a text naming no district) names no particular
+    organization: it becomes no node, and posts, issuers and relations lose the link instead."""
+    bound = {o.name for o in facts.organizations if is_context_bound(o.name)}
+    bound |= {p.org for p in facts.posts if p.org and is_context_bound(p.org)}
+    bound |= {m.issuer for m in facts.measures if m.issuer and is_context_bound(m.issuer)}
+    if not bound:
+        return
+    facts.organizations = [o for o in facts.organizations if o.name not in bound]
+    facts.posts = [replace(p, org=None) if p.org in bound else p for p in facts.posts]
+    facts.measures = [replace(m, issuer=None) if m.issuer in bound else m for m in facts.measures]
+    facts.projects = [replace(p, operator=None) if p.operator in bound else p for p in facts.projects]
+    facts.relations = [r for r in facts.relations
+                       if not any(e.kind == "org" and e.key in bound for e in (r.subject, r.object))]
+
+
 def resolve_document(doc: Doc) -> Doc:
     resolve_facts(facts_of(doc))
     return doc
@@ -68,6 +85,7 @@ def resolve_document(doc: Doc) -> Doc:
 def resolve_facts(facts: DocumentFacts) -> None:
     """Merge, in place, the facts that name the same thing (also used for a chunked document)."""
     _rename_aliases(facts)
+    _drop_context_bound(facts)
     facts.districts = merge_by_key(facts.districts, lambda d: d.adcode, _merge_entity)
     facts.organizations = merge_by_key(facts.organizations, lambda o: o.name, _merge_entity)
     facts.persons = merge_by_key(facts.persons, lambda p: p.name, _merge_entity)

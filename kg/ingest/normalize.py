@@ -1,9 +1,13 @@
 """Normalize Chinese newspaper text while keeping an exact map back to the original.
 
 Extractors work on the *normalized* text (column line breaks joined, stray spaces removed,
-ASCII punctuation next to Chinese made full-width, page-continuation markers cut out). Every
+ASCII punctuation next to Chinese made full-width, page-continuation markers cut out,
+traditional characters made simplified one for one, see :mod:`kg.ingest.script`). Every
 fact must still point into the file the user gave us, so :func:`normalize` records, for each
 normalized character, the index of the original character it came from.
+
+Long because the cleaning, line, paragraph and sentence stages all write into one offset map;
+each stage is a section of its own below.
 
 >>> nt = normalize("（上接1版）要及时准\\n确发布权威信息, 坚持企业 主体。")
 >>> nt.text
@@ -26,6 +30,8 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+
+from kg.ingest.script import to_simplified
 
 __all__ = ["Marker", "NormalizedText", "normalize", "split_sentences"]
 
@@ -58,6 +64,22 @@ class NormalizedText:
     # NFC can compose several original chars into one; remember where such clusters end so
     # that to_original() does not cut a combining mark off. Empty for already-NFC input.
     _cluster_ends: Mapping[int, int] = field(default_factory=dict, repr=False, compare=False)
+    #: "traditional" when the original was traditional Chinese, converted character for character
+    script: str = "simplified"
+    # the original text, kept (by reference) only for a converted traditional text
+    _original: str = field(default="", repr=False, compare=False)
+
+    def original_form(self, start: int, end: int) -> str | None:
+        """The original (traditional) characters of the normalized span, without the line breaks
+        and spaces normalization removed; None unless the text was converted from traditional.
+
+        >>> normalize("臺北市議會召開會議，區長林某出席").original_form(0, 5)
+        '臺北市議會'
+        """
+        if self.script != "traditional":
+            return None
+        s, e = self.to_original(start, end)
+        return "".join(self._original[s:e].split())
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalized span ``[start, end)`` to an original span ``[s, e)``.
@@ -486,6 +508,11 @@ def normalize(original: str) -> NormalizedText:
     """
     s, a_offs = _clean(original)
     s, a_offs, cluster_ends = _nfc(s, a_offs)
+    # traditional text (a Big5 page) is read in simplified form; the conversion keeps every
+    # character's position, so the offsets so far still hold
+    simplified = to_simplified(s)
+    if simplified is not None:
+        s = simplified
 
     def to_orig(i: int) -> int:
         return a_offs[i] if a_offs is not None else i
@@ -594,7 +621,9 @@ def normalize(original: str) -> NormalizedText:
     offs = out.offs
     offs.append(len(original))
     markers.sort(key=lambda m: (m.start, m.end))
-    return NormalizedText(text, offs, tuple(markers), cluster_ends)
+    if simplified is None:
+        return NormalizedText(text, offs, tuple(markers), cluster_ends)
+    return NormalizedText(text, offs, tuple(markers), cluster_ends, "traditional", original)
 
 
 # --------------------------------------------------------------------------- sentences

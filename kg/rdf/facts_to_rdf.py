@@ -9,6 +9,9 @@ repeats the type and label triples it states, and the union of all named graphs 
 Evidence offsets in the facts index the *normalized* text; the graph stores offsets into the
 *original* file (``NormalizedText.to_original``) and the sentence as normalized.
 
+Long because it is one builder with a method per kind of fact in ``DATA_MODEL.md``; splitting
+the methods apart would only scatter the one contract they implement together.
+
 >>> from kg.model.facts import DocumentFacts, Person
 >>> facts = DocumentFacts(persons=[Person("张明远", True, "500000")])
 >>> meta = DocumentMeta(name="a.txt", sha256="0" * 64, path="/tmp/a.txt", date="2023-01-04")
@@ -173,8 +176,10 @@ class _DocumentGraphBuilder:
 
     def __init__(self, doc: DocumentMetadata, normalized: OffsetMap, facts: DocumentFacts,
                  source_paths: Iterable[str]) -> None:
+        from extractors.context import is_context_bound  # the build has the pipeline loaded
         from extractors.lexicons import admin_divisions  # light: a cached TSV read
 
+        self.context_bound = is_context_bound
         self.doc = doc
         self.normalized = normalized
         self.facts = facts
@@ -222,8 +227,13 @@ class _DocumentGraphBuilder:
         return iri
 
     def all_evidence(self, node: URIRef, evidence: Iterable[Evidence]) -> None:
+        # a traditional-script original ("臺北市議會") is a surface form of the entity as well
+        original_form = getattr(self.normalized, "original_form", None)
         for ev in evidence:
             self.evidence(node, ev)
+            form = original_form(ev.start, ev.end) if original_form is not None else None
+            if form and form != ev.text:
+                self.g.add((node, SKOS.altLabel, _zh(form)))
 
     # ------------------------------------------------------------------ document
     def document(self) -> None:
@@ -274,7 +284,11 @@ class _DocumentGraphBuilder:
         self.g.add((iri, RDFS.label, _zh(name)))
         self.derived(iri)
 
-    def org_ref(self, name: str) -> URIRef:
+    def org_ref(self, name: str) -> URIRef | None:
+        if self.context_bound(name):
+            # "区委" on its own names no particular organization: no node labelled with it
+            log.debug("%s: context-bound organization %r left out", self.doc.name, name)
+            return None
         if name not in self.orgs:
             self.organization(Organization(name, "other"))
         return org_iri(name)
@@ -345,7 +359,7 @@ class _DocumentGraphBuilder:
         self.g.add((role, RDF.type, ORG.Role))
         self.g.add((role, RDFS.label, _zh(post.role)))
         if post.org:
-            self.g.add((iri, ORG.postIn, self.org_ref(post.org)))
+            self.add(iri, ORG.postIn, self.org_ref(post.org))
         self.add(iri, PKG.asOf, self.doc_date)
         self.derived(iri)
         self.evidence(iri, post.evidence)
@@ -361,7 +375,7 @@ class _DocumentGraphBuilder:
             self.g.add((iri, RDF.type, specific))
         self.labels(iri, m.name, m.aliases)
         if m.issuer:
-            self.g.add((iri, PKG.issuedBy, self.org_ref(m.issuer)))
+            self.add(iri, PKG.issuedBy, self.org_ref(m.issuer))
         self.add(iri, SCHEMA.areaServed, self.district_ref(m.district))
         if m.version_of and m.version_of != m.name:
             drafted = measure_iri(m.version_of)
@@ -471,7 +485,8 @@ class _DocumentGraphBuilder:
         for d in self.facts.districts:
             self.district(d)
         for o in self.facts.organizations:
-            self.organization(o)
+            if not self.context_bound(o.name):
+                self.organization(o)
         for p in self.facts.persons:
             self.person(p)
         for m in self.facts.measures:
