@@ -5,7 +5,7 @@ Sections (each a key of the JSON report):
 ``extraction``  chars/s of the full pipeline (:func:`extractors.pipeline.extract_facts`) vs a bare pass of
                 the same segmenter over the same texts, in the same run; ``ratio`` = time ratio.
 ``store``       per store size (10⁴, 10⁵, 10⁶+ triples): Oxigraph load rate (quads/s, bulk load
-                of N-Quads) and p50/p95 latency of every saved query (``kg/queries``, bound
+                of N-Quads) and p50/p95 latency of every saved query (``kg/query/saved_queries``, bound
                 by :func:`kg.query.sparql.with_parameters`), against rdflib's in-memory ``Graph`` on
                 the same (union) triples and text; whether both return as many rows.
 ``memory``      peak RSS of ``policykg build`` subprocesses on a synthetic corpus 1×, 10× and 100×

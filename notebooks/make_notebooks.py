@@ -53,7 +53,7 @@ SELECT ?official ?post WHERE {
 print(result.render("table"))
 officials = {str(row[0]) for row in result.rows}
 assert {"陈一清", "徐晓勇"} <= officials'''),
-    new_markdown_cell("The saved queries in `kg/queries/` answer common questions by name:"),
+    new_markdown_cell("The saved queries in `kg/query/saved_queries/` answer common questions by name:"),
     new_code_cell('''from kg.query.saved import run_saved, saved_queries
 
 for q in saved_queries():

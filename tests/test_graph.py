@@ -1,4 +1,4 @@
-"""kg.rdf.facts_to_rdf and kg.model.iris: facts → one document's named graph, per DATA_MODEL.md (no spaCy)."""
+"""kg.rdf.facts_to_rdf and kg.model.iris: facts → one document's named graph, per docs/data-model.md (no spaCy)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""kg/ontology.ttl documents every pkg: term, and the graph uses no undocumented one."""
+"""kg/model/ontology.ttl documents every pkg: term, and the graph uses no undocumented one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""kg/shapes.ttl encodes the data contract; the seed build conforms to it."""
+"""kg/model/shapes.ttl encodes the data contract; the seed build conforms to it."""
 
 from __future__ import annotations
 

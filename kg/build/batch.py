@@ -39,9 +39,9 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.build.workers import Extracted, open_executor
 from kg.model.facts import DocumentFacts
 from kg.model.iris import document_iri
-from kg.build.workers import Extracted, open_executor
 from kg.store.knowledge_store import KnowledgeStore, default_store_path
 from kg.store.updates import add_path_ops, remove_ops, remove_path_ops, replace_ops
 

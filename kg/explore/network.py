@@ -1,6 +1,6 @@
 """The knowledge graph as a networkx ``MultiDiGraph``: typed entity nodes, labelled relation edges.
 
-:func:`to_networkx` reads a store (or any rdflib graph following ``DATA_MODEL.md``) into a
+:func:`to_networkx` reads a store (or any rdflib graph following ``docs/data-model.md``) into a
 :class:`networkx.MultiDiGraph`. Nodes are the entities' IRIs (strings) with plain attributes:
 ``type`` (``Official``, ``Person``, ``Post``, ``Role``, ``Organization``, ``District``, ``Measure``,
 ``Project``, ``Amount``, ``Meeting``), ``label``, ``aliases``, ``adcode``, amounts' ``value`` …,

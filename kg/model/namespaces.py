@@ -2,7 +2,7 @@
 
 ``PKG`` is a :class:`rdflib.namespace.DefinedNamespace`, so a misspelt term raises
 ``AttributeError`` instead of silently minting a new IRI. Each term here is documented in
-``kg/ontology.ttl`` (a test checks that the two agree).
+``kg/model/ontology.ttl`` (a test checks that the two agree).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The library of saved SPARQL queries shipped in ``kg/queries/*.rq``, runnable by name.
+"""The library of saved SPARQL queries shipped in ``kg/query/saved_queries/*.rq``, runnable by name.
 
 Each ``.rq`` file opens with a header of ``#`` comments::
 

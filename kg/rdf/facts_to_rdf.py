@@ -1,7 +1,7 @@
 """One document's facts as RDF: the triples of that document's named graph.
 
 :func:`document_graph` turns a :class:`kg.model.facts.DocumentFacts` into an :class:`rdflib.Graph`
-following ``DATA_MODEL.md``: W3C ORG for posts, schema.org for people, places and money, PROV for
+following ``docs/data-model.md``: W3C ORG for posts, schema.org for people, places and money, PROV for
 sources, and the project ontology (``pkg:``) for the rest. Every node it mints has a deterministic
 IRI (:mod:`kg.model.iris`), so an entity named in several documents is one node; each document's graph
 repeats the type and label triples it states, and the union of all named graphs is the graph.
