@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "AMOUNT_KINDS",
+    "FUNDING_KINDS",
     "District",
     "DocumentFacts",
     "EntityRef",
@@ -148,9 +150,17 @@ class Project:
         return EntityRef("project", self.name)
 
 
+#: What kind of money an amount is (``pkg:amountKind``, documented in kg/ontology.ttl).
+AMOUNT_KINDS = ("SubsidyOrAward", "BudgetOrFund", "Investment", "Financing", "OutputOrRevenue",
+                "ContractValue", "Threshold", "RatePerUnit", "OtherAmount")
+#: The kinds that are money funding something: the only ones funding totals add up.
+FUNDING_KINDS = frozenset({"SubsidyOrAward", "BudgetOrFund", "Investment", "Financing"})
+
+
 @dataclass(frozen=True)
 class FundingAmount:
-    """A money amount in yuan, attached to the entity it belongs to."""
+    """A money amount (in yuan unless ``currency`` says otherwise), attached to the entity it
+    belongs to. A vague amount ("数十亿元") has ``low`` set and ``value`` is its upper bound."""
 
     as_written: str
     value: float
@@ -159,6 +169,15 @@ class FundingAmount:
     attached_to: EntityRef | None
     evidence: Evidence
     per_unit: bool = False  # "每人5000元": a rate, not a total
+    kind: str = "OtherAmount"  # one of AMOUNT_KINDS
+    currency: str = "CNY"  # ISO 4217
+    low: float | None = None
+    restated: tuple[Evidence, ...] = ()  # the same amount stated again (a headline and its body)
+
+    @property
+    def is_funding(self) -> bool:
+        """Whether the amount funds something (and so counts in funding totals)."""
+        return self.kind in FUNDING_KINDS
 
 
 @dataclass(frozen=True)

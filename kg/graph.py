@@ -412,12 +412,21 @@ class _DocumentGraphBuilder:
     def amount(self, f: FundingAmount) -> URIRef:
         iri = amount_iri(self.doc.sha256, f.evidence.start, f.evidence.end)
         self.g.add((iri, RDF.type, SCHEMA.MonetaryAmount))
-        self.g.add((iri, SCHEMA.currency, Literal("CNY")))
+        self.g.add((iri, SCHEMA.currency, Literal(f.currency)))
         value = decimal_literal(f.value)
-        prop = {"max": SCHEMA.maxValue, "min": SCHEMA.minValue}.get(f.qualifier, SCHEMA.value)
-        self.g.add((iri, prop, value))
+        if f.low is not None:  # a vague amount ("数十亿元"): the range it stands for
+            self.g.add((iri, SCHEMA.minValue, decimal_literal(f.low)))
+            self.g.add((iri, SCHEMA.maxValue, value))
+        else:
+            prop = {"max": SCHEMA.maxValue, "min": SCHEMA.minValue}.get(f.qualifier, SCHEMA.value)
+            self.g.add((iri, prop, value))
         if f.qualifier == "approx":
             self.g.add((iri, PKG.approximate, Literal(True)))
+        kind = getattr(PKG, f.kind, None)
+        if kind is None:
+            log.warning("%s: amount %r has unknown kind %r", self.doc.name, f.as_written, f.kind)
+            kind = PKG.OtherAmount
+        self.g.add((iri, PKG.amountKind, kind))
         if f.per_unit:
             self.g.add((iri, PKG.perUnit, Literal(True)))
         if f.purpose:
@@ -425,6 +434,7 @@ class _DocumentGraphBuilder:
         self.g.add((iri, PKG.asWritten, _zh(f.as_written)))
         self.derived(iri)
         self.evidence(iri, f.evidence)
+        self.all_evidence(iri, f.restated)
         if f.attached_to is not None:
             owner = self.node_for(f.attached_to)
             if owner is not None:
