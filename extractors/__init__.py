@@ -18,6 +18,7 @@ PIPELINE: tuple[tuple[str, str], ...] = (
     ("policykg_organizations", "extractors.organizations"),
     ("policykg_persons", "extractors.persons"),
     ("policykg_measures", "extractors.measures"),
+    ("policykg_documents", "extractors.documents"),
     ("policykg_projects", "extractors.projects"),
     ("policykg_money", "extractors.money"),
     ("policykg_relations", "extractors.relations"),

@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
+from extractors.documents import clause_owner
 from extractors.lexicons import read_table
 from kg.facts import EntityRef, FundingAmount, Qualifier
 from kg.numerals import CN_NUMERAL_CHARS, CN_SMALL_UNITS, parse_chinese_number
@@ -293,6 +294,7 @@ class Owner:
     start: int
     end: int
     ref: EntityRef
+    kind: str | None = None  # a measure's class
 
 
 def _candidates(doc: Doc, groups: tuple[str, ...]) -> list[Owner]:
@@ -300,7 +302,8 @@ def _candidates(doc: Doc, groups: tuple[str, ...]) -> list[Owner]:
     for group in groups:
         for span in doc.spans[group] if group in doc.spans else ():
             key = span._.key or span.text
-            owners.append(Owner(span.start, span.end, EntityRef(GROUP_KIND[group], key)))  # type: ignore[arg-type]
+            owners.append(Owner(span.start, span.end, EntityRef(GROUP_KIND[group], key),  # type: ignore[arg-type]
+                                span._.kind))
     return owners
 
 
@@ -366,9 +369,17 @@ class MoneyExtractor:
             after = [s for s in primary if s.start == purpose_verb.end()]
             if after:
                 return after[0]
+        document = clause_owner(doc, mention.start)
+        if document is not None:
+            # in a policy document, a catalogue or document the clause cites ("列入…目录的产品") is a
+            # condition, not what the money funds
+            primary = [o for o in primary if o.kind not in ("PolicyDocument", "ProjectList") or o.ref.key == document]
         found = nearest(primary, sent_start, mention.start)
         if found is not None:
             return found
+        # a clause of a policy document: the money is the document's (or its headed clause's)
+        if document is not None:
+            return Owner(mention.start, mention.start, EntityRef("measure", document))
         opening = text[sent_start:mention.start].lstrip()
         # "该项目总投资45亿元": the project is named in a sentence before
         if ANAPHOR_RE.match(opening):

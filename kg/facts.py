@@ -130,6 +130,8 @@ class Measure:
     district: str | None = None  # adcode
     version_of: str | None = None  # for 送审稿/征求意见稿 versions: the measure they draft
     evidence: tuple[Evidence, ...] = ()
+    document_number: str | None = None  # a policy document's 文号 ("某政发〔2019〕1号")
+    part_of: str | None = None  # a clause of a policy document: the document's name
 
     @property
     def ref(self) -> EntityRef:

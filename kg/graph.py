@@ -31,6 +31,7 @@ from os import PathLike
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kg.facts import (
     District,
@@ -387,6 +388,10 @@ class _DocumentGraphBuilder:
         if m.issuer:
             self.g.add((iri, PKG.issuedBy, self.org_ref(m.issuer)))
         self.add(iri, SCHEMA.areaServed, self.district_ref(m.district))
+        if m.document_number:
+            self.g.add((iri, PKG.documentNumber, Literal(m.document_number)))
+        if m.part_of and m.part_of != m.name:
+            self.g.add((iri, DCTERMS.isPartOf, measure_iri(m.part_of)))
         if m.version_of and m.version_of != m.name:
             drafted = measure_iri(m.version_of)
             self.g.add((iri, PKG.versionOf, drafted))

@@ -1,0 +1,107 @@
+"""Texts of other genres than newspaper pages: a policy document with numbered clauses and a 文号,
+a signing-ceremony news item, a groundbreaking news item (invented fixtures in fixtures/genres/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.documents import find_clauses, find_policy_document
+from kg.facts import EntityRef
+from kg.normalize import normalize
+
+GENRES = Path(__file__).parent / "fixtures" / "genres"
+POLICY = "株洲市促进先进制造业高质量发展若干政策措施"
+
+
+def text_of(name: str) -> str:
+    return normalize((GENRES / name).read_text(encoding="utf-8")).text
+
+
+@pytest.fixture(scope="module")
+def policy_facts():
+    from kg.pipeline import extract_facts
+
+    return extract_facts(text_of("policy_document.txt"))
+
+
+def test_policy_document_header():
+    header = find_policy_document(text_of("policy_document.txt"))
+    assert header is not None
+    assert header.name == POLICY
+    assert header.number == "株政发〔2021〕7号"
+    assert f"株洲市人民政府关于印发《{POLICY}》的通知" in header.aliases
+
+
+@pytest.mark.parametrize("text", [
+    "某区召开重点项目推进会\n会议指出，一是要抓进度，二是要抓质量。",
+    "某县人民政府办公室关于做好防汛工作的通知\n各乡镇：请做好防汛工作。",  # a notice without 文号 or clauses
+])
+def test_news_and_short_notices_are_not_policy_documents(text):
+    assert find_policy_document(text) is None
+
+
+def test_clause_numbering_forms():
+    text = "一、总体要求\n（一）支持平台建设。对……给予奖励。\n1.鼓励企业上规。\n第五条 本办法自公布之日起施行。"
+    assert [(c.number, c.level, c.heading) for c in find_clauses(text)] == [
+        ("一、", 1, "总体要求"), ("（一）", 2, "支持平台建设"), ("1.", 3, "鼓励企业上规"), ("第五条", 1, None)]
+
+
+def test_policy_document_is_a_measure_with_its_number(policy_facts):
+    [doc] = [m for m in policy_facts.measures if m.name == POLICY]
+    assert doc.kind == "PolicyDocument"
+    assert doc.document_number == "株政发〔2021〕7号" and "株政发〔2021〕7号" in doc.aliases
+    assert doc.issuer == "株洲市人民政府"
+    assert doc.district == "430200"
+
+
+def test_amounts_in_clauses_belong_to_the_document(policy_facts):
+    owners = {a.as_written: a.attached_to for a in policy_facts.funding}
+    assert set(owners) == {"突破50亿元", "最高200万元", "10万元", "100万元", "不超过300万元", "2亿元"}
+    # the catalogue a clause cites is a condition, not what the money funds
+    assert set(owners.values()) == {EntityRef("measure", POLICY)}
+    kinds = {a.as_written: a.kind for a in policy_facts.funding}
+    assert kinds["突破50亿元"] == "Threshold" and kinds["2亿元"] == "BudgetOrFund"
+
+
+def test_headed_clauses_may_be_measures_of_the_document():
+    import spacy
+
+    from extractors.annotations import facts_of, register_extensions
+    from extractors.tokenizer import CharTokenizer
+
+    register_extensions()
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = CharTokenizer(nlp.vocab, list)
+    for name in ("policykg_sentences", "policykg_measures"):
+        nlp.add_pipe(name)
+    nlp.add_pipe("policykg_documents", config={"clause_measures": True})
+    nlp.add_pipe("policykg_money")
+    facts = facts_of(nlp(text_of("policy_document.txt")))
+    parts = {m.name: m.part_of for m in facts.measures if m.part_of}
+    assert parts["支持企业创建高端研发平台"] == POLICY and parts["培育壮大市场主体"] == POLICY
+    owners = {a.as_written: a.attached_to.key for a in facts.funding}
+    assert owners["100万元"] == "支持企业创建高端研发平台"
+    assert owners["2亿元"] == POLICY  # 第五条 has no heading
+
+
+def test_document_number_and_clause_parts_in_the_graph():
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    from kg.facts import DocumentFacts, Evidence, Measure
+    from kg.graph import DocumentMeta, _IdentityText, document_graph
+    from kg.iris import measure_iri
+    from kg.namespaces import PKG, SKOS
+
+    ev = Evidence(0, 4, "某某办法", 0, 4)
+    facts = DocumentFacts(measures=[
+        Measure("某某办法", "PolicyDocument", ("某政发〔2020〕3号",), document_number="某政发〔2020〕3号",
+                evidence=(ev,)),
+        Measure("支持平台建设", "Program", part_of="某某办法", evidence=(ev,))])
+    g = document_graph(DocumentMeta("a.txt", "ab" * 32, "a.txt"), _IdentityText("某某办法"), facts)
+    doc = measure_iri("某某办法")
+    assert (doc, PKG.documentNumber, Literal("某政发〔2020〕3号")) in g
+    assert (doc, SKOS.altLabel, Literal("某政发〔2020〕3号", lang="zh")) in g
+    assert (measure_iri("支持平台建设"), DCTERMS.isPartOf, doc) in g
