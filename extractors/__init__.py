@@ -20,6 +20,7 @@ PIPELINE: tuple[tuple[str, str], ...] = (
     ("policykg_measures", "extractors.measures"),
     ("policykg_documents", "extractors.documents"),
     ("policykg_projects", "extractors.projects"),
+    ("policykg_events", "extractors.events"),
     ("policykg_money", "extractors.money"),
     ("policykg_relations", "extractors.relations"),
     ("policykg_resolution", "extractors.resolution"),

@@ -17,6 +17,7 @@ ceiling is the fact a reader queries; the floor is kept in ``as_written``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -317,6 +318,37 @@ def _document_district(doc: Doc) -> str | None:
     return str(doc._.region) if doc._.region else None
 
 
+def _headline_end(text: str) -> int:
+    """Where the headline ends: the first non-empty line when it is short and not a sentence, else 0."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    return end if 0 < len(line) <= 80 and "。" not in line else 0
+
+
+def merge_restated(amounts: list[FundingAmount], headline_end: int) -> list[FundingAmount]:
+    """A figure of the headline that the body restates (same owner, value, currency, qualifier and
+    kind) is one amount with two evidences: the body's statement is kept as ``restated``.
+
+    >>> from kg.facts import Evidence
+    >>> ev = lambda s: Evidence(s, s + 6, "50.8亿元", s, s + 10)
+    >>> a = FundingAmount("50.8亿元", 5.08e9, "exact", None, EntityRef("project", "某批"), ev(0), kind="Investment")
+    >>> [len(m.restated) for m in merge_restated([a, dataclasses.replace(a, evidence=ev(40))], 20)]
+    [1]
+    """
+    out: list[FundingAmount] = []
+    for amount in amounts:
+        key = (amount.attached_to, amount.value, amount.currency, amount.qualifier, amount.kind)
+        first = next((i for i, a in enumerate(out) if a.evidence.start < headline_end <= amount.evidence.start
+                      and (a.attached_to, a.value, a.currency, a.qualifier, a.kind) == key), None)
+        if first is None or amount.attached_to is None:
+            out.append(amount)
+        else:
+            out[first] = dataclasses.replace(out[first], restated=(*out[first].restated, amount.evidence))
+    return out
+
+
 class MoneyExtractor:
     """Write ``doc.spans["money"]`` (``span._.value`` = yuan) and :class:`FundingAmount` facts.
 
@@ -351,6 +383,7 @@ class MoneyExtractor:
                 qualifier=mention.qualifier, purpose=purpose, attached_to=attached,
                 evidence=evidence_for(doc, mention.start, mention.end), per_unit=mention.per_unit,
                 kind=amount_kind(text, mention), currency=mention.currency, low=mention.low))
+        facts.funding = merge_restated(facts.funding, _headline_end(text))
         return doc
 
     def _owner(self, doc: Doc, mention: MoneyMention, primary: list[Owner],
@@ -367,6 +400,11 @@ class MoneyExtractor:
         purpose_verb = FOR_BUILDING.match(text, mention.end)
         if purpose_verb is not None:
             after = [s for s in primary if s.start == purpose_verb.end()]
+            if after:
+                return after[0]
+        # "总投资8.5亿元的某某度假区项目": the project the amount describes follows it
+        if text.startswith("的", mention.end):
+            after = [s for s in primary if s.start == mention.end + 1]
             if after:
                 return after[0]
         document = clause_owner(doc, mention.start)

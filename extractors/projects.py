@@ -38,11 +38,12 @@ FUNCTION_STARTS = ("省市级", "省级", "市级", "区级", "国家级", "这"
                    "等", "和", "与", "及", "并", "将", "要", "的", "了", "加快", "全力", "积极", "共同",
                    "持续", "大力", "正式", "还", "也", "在")
 # words that may follow a project name directly ("…医院二期工程", "…医院暨…项目")
-RIGHT_OK_WORDS = ("一期", "二期", "三期", "项目", "工程", "建设", "暨", "位于", "总投资", "计划投资", "按",
+RIGHT_OK_WORDS = ("一期", "二期", "三期", "项目", "工程", "建设", "暨", "位于", "总投资", "计划投资", "按", "由",
                   "过渡", "新建", "现有",
                   "于", "和", "与", "及", "等", "的", "是", "已", "将", "正式", "目前", "开工", "建成",
                   "投用", "完工", "占地")
 PAREN_RE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
+AMOUNT_OF = re.compile(r"[^，。；、]*?(?:元|亩|平方米|公顷)的")
 
 # "2024年完工", "2025年6月底前建成投用": when a project is to be finished or opened
 COMPLETION = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?(?:底|年底|上半年|下半年)?(?:前)?(?:全面|基本|正式)?"
@@ -147,6 +148,10 @@ def find_projects(text: str) -> list[ProjectMention]:
         if need in ("verb", "money") and not (by_verb and text[:start].endswith(_triggers())):
             continue
         start = _clean_start(text, start, m.start())
+        # "总投资8.5亿元的某某度假区": an amount or area describing the project is not part of its name
+        described = AMOUNT_OF.search(text, start, m.start())
+        if described is not None:
+            start = described.end()
         core = text[start:m.start()]
         min_core = 2 if len(m.group()) >= 3 else 3
         if len(core) < min_core or core in generic or "的" in core or COUNT_RE.search(core) \
@@ -165,6 +170,8 @@ def find_projects(text: str) -> list[ProjectMention]:
         aliases: tuple[str, ...] = ()
         if paren:
             aliases = (text[start:end],)
+        if text.startswith("项目", name_end) and not name.endswith("项目"):
+            aliases = (*aliases, name + "项目")  # "某某度假区项目" names the same project
         # "X医院暨区域医疗中心项目": the longer form names the same project
         joint = re.match(rf"暨[{CJK}]{{2,20}}?项目", text[name_end:])
         if joint:
@@ -234,6 +241,27 @@ def _district(doc: Doc, start: int, end: int) -> str | None:
     return inside[-1]._.key if inside else None
 
 
+# "某某新材料有限公司年产5万吨锂电池隔膜项目": a company, what it makes or builds, 项目
+COMPANY_PROJECT = re.compile(rf"[{CJK}0-9A-Za-z．.]{{2,24}}?项目")
+
+
+def _company_projects(doc: Doc, taken: list[tuple[int, int]]) -> list[ProjectMention]:
+    """Projects named by an enterprise and its product: "<company>年产X吨Y项目" (needs a cue)."""
+    text = text_of(doc)
+    out: list[ProjectMention] = []
+    for org in doc.spans.get("orgs", []):
+        if org._.kind != "enterprise":
+            continue
+        m = COMPANY_PROJECT.match(text, org.end)
+        if m is None or any(s < m.end() and org.start < e for s, e in taken):
+            continue
+        product = text[org.end:m.end()]
+        if len(product) < 4 or "的" in product or not _has_cue(text, org.start, m.end()):
+            continue
+        out.append(ProjectMention(org.start, m.end(), text[org.start:m.end()], (product,)))
+    return out
+
+
 class ProjectExtractor:
     """Write ``doc.spans["projects"]`` (key = canonical name) and :class:`Project` facts."""
 
@@ -242,7 +270,9 @@ class ProjectExtractor:
             doc.spans["projects"] = []
         taken = [(s.start, s.end) for s in doc.spans["measures"]] if "measures" in doc.spans else []
         facts = facts_of(doc)
-        for p in find_projects(text_of(doc)):
+        found = find_projects(text_of(doc))
+        found += _company_projects(doc, taken + [(p.start, p.end) for p in found])
+        for p in found:
             # a project named inside a measure's name ("…文化公园建设实施方案") is the measure's topic
             if any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in taken):
                 continue

@@ -146,6 +146,7 @@ class Project:
     evidence: tuple[Evidence, ...] = ()
     operator: str | None = None  # organization that builds or runs it ("由X建设", "X主建")
     planned_completion: str | None = None  # ISO date / year-month / year it is to be finished or open
+    batch: bool = False  # the batch of projects a signing / groundbreaking event announces
 
     @property
     def ref(self) -> EntityRef:

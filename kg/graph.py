@@ -405,6 +405,8 @@ class _DocumentGraphBuilder:
     def project(self, p: Project) -> URIRef:
         iri = project_iri(p.name)
         self.g.add((iri, RDF.type, PKG.Project))
+        if p.batch:
+            self.g.add((iri, RDF.type, PKG.ProjectBatch))
         self.labels(iri, p.name, p.aliases)
         self.add(iri, PKG.locatedIn, self.district_ref(p.district))
         if p.operator:

@@ -105,3 +105,66 @@ def test_document_number_and_clause_parts_in_the_graph():
     assert (doc, PKG.documentNumber, Literal("某政发〔2020〕3号")) in g
     assert (doc, SKOS.altLabel, Literal("某政发〔2020〕3号", lang="zh")) in g
     assert (measure_iri("支持平台建设"), DCTERMS.isPartOf, doc) in g
+
+
+@pytest.fixture(scope="module")
+def signing_facts():
+    from kg.pipeline import extract_facts
+
+    return extract_facts(text_of("signing_event.txt"))
+
+
+@pytest.fixture(scope="module")
+def groundbreaking_facts():
+    from kg.pipeline import extract_facts
+
+    return extract_facts(text_of("groundbreaking.txt"))
+
+
+def owners(facts) -> dict[str, tuple[str, str]]:
+    return {a.as_written: (a.attached_to.kind, a.attached_to.key) for a in facts.funding}
+
+
+def test_signing_total_belongs_to_the_batch_once(signing_facts):
+    batch = next(p for p in signing_facts.projects if p.batch)
+    assert batch.name == "衡阳市珠晖区2023年一季度招商引资项目集中签约"
+    assert {"19个项目", "珠晖区2023年一季度招商引资项目集中签约活动"} <= set(batch.aliases)
+    assert batch.district == "430405"  # 珠晖区, where the event takes place
+    [total] = [a for a in signing_facts.funding if a.value == 5.08e9]  # headline and body: one amount
+    assert total.attached_to == EntityRef("project", batch.name) and len(total.restated) == 1
+
+
+def test_named_projects_of_a_signing(signing_facts):
+    names = {p.name: p for p in signing_facts.projects if not p.batch}
+    assert "湘江康养旅游度假区项目" in names["湘江康养旅游度假区"].aliases
+    assert names["湘江康养旅游度假区"].planned_completion == "2025"
+    assert names["湘江康养旅游度假区"].district is None  # the sentence does not say where it is
+    company = "湖南金禾新材料有限公司年产5万吨锂电池隔膜项目"
+    assert company in names
+    assert owners(signing_facts)["8.5亿元"] == ("project", "湘江康养旅游度假区")  # amount written first
+    assert owners(signing_facts)["12亿元"] == ("project", company)
+
+
+def test_agreement_parties_are_both_sides_of_yu(signing_facts):
+    [signed] = [r for r in signing_facts.relations if r.predicate == "signed_agreement_with"]
+    assert (signed.subject.key, signed.object.key) == ("430405", "430111")  # 珠晖区, 雨花区 (not 长沙市)
+
+
+def test_a_target_year_is_not_the_publication_date():
+    from kg.dates import estimate_publication_date
+
+    assert estimate_publication_date(text_of("signing_event.txt")) == "2023-03-29"
+
+
+def test_groundbreaking_batches_by_district(groundbreaking_facts):
+    batches = {p.name: p for p in groundbreaking_facts.projects if p.batch}
+    assert batches["雁峰区重大项目集中开工"].district == "430406"
+    assert "雁峰区2023年二季度重大项目集中开工仪式" in batches["雁峰区重大项目集中开工"].aliases
+    # a sentence naming another district is that district's batch
+    assert batches["石鼓区一季度项目集中开工"].district == "430407"
+    found = owners(groundbreaking_facts)
+    assert found["301.2亿元"] == ("project", "雁峰区重大项目集中开工")
+    assert found["134亿元"] == ("project", "石鼓区一季度项目集中开工")
+    assert found["30亿元"] == ("project", "雁城科创城")
+    assert found["15.6亿元"] == ("project", "酃湖特色小镇")
+    assert [len(a.restated) for a in groundbreaking_facts.funding if a.value == 3.012e10] == [1]
