@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.documents import clause_owner
-from extractors.lexicons import read_table
+from extractors.lexicons import read_entries, read_table
 from kg.facts import EntityRef, FundingAmount, Qualifier
 from kg.numerals import CN_NUMERAL_CHARS, CN_SMALL_UNITS, parse_chinese_number
 
@@ -69,7 +69,7 @@ def _amount_re() -> re.Pattern[str]:
 
 
 # characters after "元" that make it a different word (元素, 元旦, 一元化 ...)
-NOT_MONEY_NEXT = set("素旦宵首帅老气件化论配器组朝代宇")
+NOT_MONEY_NEXT = frozenset(read_entries("money_not_after_yuan.txt"))
 
 
 def _vague_range(vague: str) -> tuple[float, float]:

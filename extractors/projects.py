@@ -4,11 +4,11 @@ A project name ends in a site suffix (医院, 院区, 产业园, 公园, 高铁 
 starts after a construction verb (推进, 打造, 共建 …) or a clause break. It counts only when its
 sentence says the site is being built or funded (建设, 开工, 总投资 …, ``project_cues.txt``); vague
 suffixes such as 中心 or 平台 also need the construction verb right before the name. A parenthesis
-glued to the name ("某某国家文化公园(甲段)") is part of it; "A熊猫谷和玫瑰谷" shares A's head.
+glued to the name ("某某国家文化公园(甲段)") is part of it; "A樱花谷和枫叶谷" shares A's head.
 
 >>> from extractors.projects import find_projects
->>> [p.name for p in find_projects("加快推进甲乙中线高铁、某某粮药示范园区等合作共建项目。")]
-['甲乙中线高铁', '某某粮药示范园区']
+>>> [p.name for p in find_projects("加快推进甲乙中线高铁、某某茶旅示范园区等合作共建项目。")]
+['甲乙中线高铁', '某某茶旅示范园区']
 """
 
 from __future__ import annotations
@@ -31,17 +31,12 @@ CJK = "\u4e00-\u9fff"
 # words before a site name that make it an existing partner, not a project ("依托…医院")
 LEAD_WORDS = ("依托", "接管", "联合", "成立", "编制", "推动", "支持", "优化提升", "优化", "提升")
 NOT_IN_NAME = set("等在了是各")
-# "A中心和B园区" lists two sites; "协和医院" does not
+# "A中心和B园区" lists two sites; "和平医院" does not
 LIST_ENDINGS = ("中心", "基地", "平台", "园", "区", "城", "院", "村", "馆")
 COUNT_RE = re.compile(r"[\d一二三四五六七八九十两]+[家个所座条项批]")
-FUNCTION_STARTS = ("省市级", "省级", "市级", "区级", "国家级", "这", "该", "此", "各", "其", "本", "我",
-                   "等", "和", "与", "及", "并", "将", "要", "的", "了", "加快", "全力", "积极", "共同",
-                   "持续", "大力", "正式", "还", "也", "在")
+FUNCTION_STARTS = read_entries("project_function_starts.txt")
 # words that may follow a project name directly ("…医院二期工程", "…医院暨…项目")
-RIGHT_OK_WORDS = ("一期", "二期", "三期", "项目", "工程", "建设", "暨", "位于", "总投资", "计划投资", "按", "由",
-                  "过渡", "新建", "现有",
-                  "于", "和", "与", "及", "等", "的", "是", "已", "将", "正式", "目前", "开工", "建成",
-                  "投用", "完工", "占地")
+RIGHT_OK_WORDS = read_entries("project_right_ok_words.txt")
 PAREN_RE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
 AMOUNT_OF = re.compile(r"[^，。；、]*?(?:元|亩|平方米|公顷)的")
 
@@ -177,7 +172,7 @@ def find_projects(text: str) -> list[ProjectMention]:
         if joint:
             aliases = (*aliases, name + joint.group())
         out.append(ProjectMention(start, name_end, name, aliases))
-        # "某某熊猫谷和玫瑰谷": the second item shares the first one's head
+        # "某某樱花谷和枫叶谷": the second item shares the first one's head
         share = re.match(rf"[和、与及]([{CJK}]{{1,4}}{re.escape(m.group())})(?![{CJK}])", text[name_end:])
         if share and not paren:
             short = share.group(1)
@@ -232,7 +227,7 @@ def _district(doc: Doc, start: int, end: int) -> str | None:
     outside = [s for s in spans if not (start <= s.start < end) and s.end <= start]
     if outside:
         return outside[0]._.key
-    # "浙江省中医院成都医院…双流区人民政府主建": a county named later in the sentence is more
+    # "某省中医院某市医院…某某区人民政府主建": a county named later in the sentence is more
     # precise than the city inside the name
     later = [s for s in spans if s.start >= end and s._.kind == "county"]
     if later:

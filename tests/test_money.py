@@ -123,14 +123,15 @@ def test_anaphor_refers_to_the_project_of_the_sentence_before(nlp):
 
 
 def test_district_subject(nlp):
-    text = "永川区突出引育并重，签约引进项目184个，合同额约805.9亿元。"
-    [amount] = funding(nlp, text, {"永川区": "500118"})
+    text = "璧山区坚持招大引强，签约引进项目52个，合同额约320.5亿元。"
+    [amount] = funding(nlp, text, {"璧山区": "500120"})
     assert amount.attached_to.kind == "district"
-    assert amount.attached_to.key == "500118"
+    assert amount.attached_to.key == "500120"
+    assert amount.kind == "ContractValue"
 
 
 def test_document_district_is_the_fallback(nlp):
-    text = "重庆坚持生态优先。重庆推进绿色发展。环保产业营收超过1300亿元。"
+    text = "重庆坚持生态优先。重庆推进绿色发展。环保产业营收超过260亿元。"
     [amount] = funding(nlp, text, {"重庆": "500000"})
     assert amount.attached_to.key == "500000"
     assert amount.qualifier == "min"
