@@ -22,7 +22,8 @@ sample: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/vulture kg extractors tests scripts/vulture_whitelist.py --min-confidence 60
+	$(BIN)/vulture kg extractors tests scripts/vulture_whitelist.py --min-confidence 60 \
+		--exclude kg/model/namespaces.py  # vocabulary terms are declared, then used by name
 	$(BIN)/deptry .
 	$(BIN)/mypy kg/model kg/store
 

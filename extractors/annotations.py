@@ -29,7 +29,7 @@ __all__ = [
 def register_extensions() -> None:
     """Register the custom attributes once per process (idempotent)."""
     for name, default in (("word_bounds", None), ("facts", None), ("doc_date", None), ("region", None),
-                          ("sentence_starts", None)):
+                          ("sentence_starts", None), ("document_header", None), ("clauses", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in ("key", "kind", "value"):

@@ -41,16 +41,12 @@ CJK = "\u4e00-\u9fff"
 # characters that end a clause: a measure name never spans one
 CLAUSE_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’\"「」『』【】 —…")
 NAME_CHARS = re.compile(rf"[{CJK}0-9A-Za-z·（）()\-—+]+")
-FUNCTION_STARTS = ("这", "该", "此", "各", "其", "本", "我", "等", "有关", "相关", "一批", "系列", "一系列",
-                   "一些", "多项", "多个", "更多", "上述", "以上", "其中", "以及", "和", "与", "及", "并",
-                   "同时", "还", "也", "都", "将", "要", "好", "了", "的", "实际")
+FUNCTION_STARTS = read_entries("measure_function_starts.txt")
 # characters a bare name never contains ("离岸人才可按规定", "采取了哪些措施")
 NOT_IN_NAME = set("可按在了哪些吗呢着过把被是")
 # collections inside a bare name ("投用一批民生工程") make it a description, not a name
-NOT_IN_NAME_WORDS = ("一批", "一系列", "一些", "哪些", "若干", "等",
-                     "今年", "去年", "明年", "目前", "当前", "近年", "近期")  # 今年计划…: 计划 is a verb
-SCOPE_PREFIXES = ("全市", "全区", "全县", "全省", "全国", "我市", "我区", "我县", "本市", "本区", "市级",
-                  "区级", "县级", "省级")
+NOT_IN_NAME_WORDS = read_entries("measure_not_in_name_words.txt")
+SCOPE_PREFIXES = read_entries("measure_scope_prefixes.txt")
 # a name may stop before these (the next word begins); anything else glued on means a longer word
 RIGHT_OK_CHARS = set("和与及等的中后里并、")
 RIGHT_OK_WORDS = ("巩固", "落地", "取得", "成效", "经验", "入选", "实施", "以及", "工作", "管理制度")
@@ -200,7 +196,7 @@ def name_start(text: str, core_end: int, min_core: int, max_core: int, clause_ma
     The start is just after the last trigger that leaves ``min_core`` characters, else just after
     the clause break, if that is at most ``clause_max`` characters back; None when neither.
 
-    >>> text = "组织开展青年创业启航计划"
+    >>> text = "组织开展青年创业领航计划"
     >>> name_start(text, text.index("计划"), 4, 20, 14)
     (4, True)
     """
@@ -252,7 +248,7 @@ def _is_instrument_title(title: str) -> bool:
 
     >>> _is_instrument_title("某某市物业管理条例"), _is_instrument_title("某某政策三十条（试行）")
     (True, True)
-    >>> _is_instrument_title("人民日报"), _is_instrument_title("富春山居图")
+    >>> _is_instrument_title("人民日报"), _is_instrument_title("千里江山图")
     (False, False)
     """
     bare = re.sub(r"[（(][^（）()]*[）)]$", "", title)
@@ -343,7 +339,7 @@ def _quoted(text: str, taken: list[tuple[int, int]], abbreviations: dict[str, st
             if i < first[0] and text[i] in CLAUSE_BREAK:
                 break
         if trigger_at is not None and first[0] - trigger_at > 4 and "的" in text[trigger_at:first[0]]:
-            trigger_at = None  # "建设大足版的“富春山居图”": a metaphor qualified by 的, not an object
+            trigger_at = None  # "建设某某版的“千里江山图”": a metaphor qualified by 的, not an object
         prefix = ""
         if trigger_at is not None:
             if 0 < first[0] - trigger_at <= 4:
@@ -445,7 +441,7 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
             continue
         name, aliases = _strip_scope(name)
         out.append(MeasureMention(start, end, name, classify_measure(name), aliases, rule="bare"))
-        # "青年创业启航计划、加速计划": a shortened list item shares the head of the one before
+        # "青年创业领航计划、加速计划": a shortened list item shares the head of the one before
         share = re.match(rf"、([{CJK}]{{2}})({re.escape(m.group())})(?=[、，。；等和,;])", text[end:])
         if share and len(core) > 2:
             short = share.group(1) + share.group(2)

@@ -22,6 +22,7 @@ from spacy.language import Language
 
 from extractors import register_components
 from extractors.annotations import facts_of, register_extensions
+from extractors.documents import find_policy_document
 from extractors.resolution import resolve_facts
 from kg.model.facts import DocumentFacts, Evidence
 
@@ -101,9 +102,10 @@ def merge_facts(parts: list[tuple[int, DocumentFacts]]) -> DocumentFacts:
     return out
 
 
-def _extract_piece(nlp: Language, text: str, doc_date: str | None) -> DocumentFacts:
+def _extract_piece(nlp: Language, text: str, doc_date: str | None, header=None) -> DocumentFacts:
     doc = nlp.make_doc(text)
     doc._.doc_date = doc_date
+    doc._.document_header = header  # a later chunk of a policy document still belongs to it
     return facts_of(nlp(doc))
 
 
@@ -116,4 +118,7 @@ def extract_facts(text: str, *, doc_date: str | None = None, segmenter: str = "a
     nlp = load_pipeline(segmenter)
     if len(text) <= chunk_chars:
         return _extract_piece(nlp, text, doc_date)
-    return merge_facts([(a, _extract_piece(nlp, text[a:b], doc_date)) for a, b in split_chunks(text, chunk_chars)])
+    header = find_policy_document(text)
+    later = header.without_offsets() if header is not None else None
+    return merge_facts([(a, _extract_piece(nlp, text[a:b], doc_date, header if a == 0 else later))
+                        for a, b in split_chunks(text, chunk_chars)])

@@ -4,11 +4,11 @@ A project name ends in a site suffix (医院, 院区, 产业园, 公园, 高铁 
 starts after a construction verb (推进, 打造, 共建 …) or a clause break. It counts only when its
 sentence says the site is being built or funded (建设, 开工, 总投资 …, ``project_cues.txt``); vague
 suffixes such as 中心 or 平台 also need the construction verb right before the name. A parenthesis
-glued to the name ("某某国家文化公园(甲段)") is part of it; "A熊猫谷和玫瑰谷" shares A's head.
+glued to the name ("某某国家文化公园(甲段)") is part of it; "A樱花谷和枫叶谷" shares A's head.
 
 >>> from extractors.projects import find_projects
->>> [p.name for p in find_projects("加快推进甲乙中线高铁、某某粮药示范园区等合作共建项目。")]
-['甲乙中线高铁', '某某粮药示范园区']
+>>> [p.name for p in find_projects("加快推进甲乙中线高铁、某某茶旅示范园区等合作共建项目。")]
+['甲乙中线高铁', '某某茶旅示范园区']
 """
 
 from __future__ import annotations
@@ -31,18 +31,14 @@ CJK = "\u4e00-\u9fff"
 # words before a site name that make it an existing partner, not a project ("依托…医院")
 LEAD_WORDS = ("依托", "接管", "联合", "成立", "编制", "推动", "支持", "优化提升", "优化", "提升")
 NOT_IN_NAME = set("等在了是各")
-# "A中心和B园区" lists two sites; "协和医院" does not
+# "A中心和B园区" lists two sites; "和平医院" does not
 LIST_ENDINGS = ("中心", "基地", "平台", "园", "区", "城", "院", "村", "馆")
 COUNT_RE = re.compile(r"[\d一二三四五六七八九十两]+[家个所座条项批]")
-FUNCTION_STARTS = ("省市级", "省级", "市级", "区级", "国家级", "这", "该", "此", "各", "其", "本", "我",
-                   "等", "和", "与", "及", "并", "将", "要", "的", "了", "加快", "全力", "积极", "共同",
-                   "持续", "大力", "正式", "还", "也", "在")
+FUNCTION_STARTS = read_entries("project_function_starts.txt")
 # words that may follow a project name directly ("…医院二期工程", "…医院暨…项目")
-RIGHT_OK_WORDS = ("一期", "二期", "三期", "项目", "工程", "建设", "暨", "位于", "总投资", "计划投资", "按",
-                  "过渡", "新建", "现有",
-                  "于", "和", "与", "及", "等", "的", "是", "已", "将", "正式", "目前", "开工", "建成",
-                  "投用", "完工", "占地")
+RIGHT_OK_WORDS = read_entries("project_right_ok_words.txt")
 PAREN_RE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
+AMOUNT_OF = re.compile(r"[^，。；、]*?(?:元|亩|平方米|公顷)的")
 
 # "2024年完工", "2025年6月底前建成投用": when a project is to be finished or opened
 COMPLETION = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?(?:底|年底|上半年|下半年)?(?:前)?(?:全面|基本|正式)?"
@@ -147,6 +143,10 @@ def find_projects(text: str) -> list[ProjectMention]:
         if need in ("verb", "money") and not (by_verb and text[:start].endswith(_triggers())):
             continue
         start = _clean_start(text, start, m.start())
+        # "总投资8.5亿元的某某度假区": an amount or area describing the project is not part of its name
+        described = AMOUNT_OF.search(text, start, m.start())
+        if described is not None:
+            start = described.end()
         core = text[start:m.start()]
         min_core = 2 if len(m.group()) >= 3 else 3
         if len(core) < min_core or core in generic or "的" in core or COUNT_RE.search(core) \
@@ -165,12 +165,14 @@ def find_projects(text: str) -> list[ProjectMention]:
         aliases: tuple[str, ...] = ()
         if paren:
             aliases = (text[start:end],)
+        if text.startswith("项目", name_end) and not name.endswith("项目"):
+            aliases = (*aliases, name + "项目")  # "某某度假区项目" names the same project
         # "X医院暨区域医疗中心项目": the longer form names the same project
         joint = re.match(rf"暨[{CJK}]{{2,20}}?项目", text[name_end:])
         if joint:
             aliases = (*aliases, name + joint.group())
         out.append(ProjectMention(start, name_end, name, aliases))
-        # "某某熊猫谷和玫瑰谷": the second item shares the first one's head
+        # "某某樱花谷和枫叶谷": the second item shares the first one's head
         share = re.match(rf"[和、与及]([{CJK}]{{1,4}}{re.escape(m.group())})(?![{CJK}])", text[name_end:])
         if share and not paren:
             short = share.group(1)
@@ -225,13 +227,34 @@ def _district(doc: Doc, start: int, end: int) -> str | None:
     outside = [s for s in spans if not (start <= s.start < end) and s.end <= start]
     if outside:
         return outside[0]._.key
-    # "浙江省中医院成都医院…双流区人民政府主建": a county named later in the sentence is more
+    # "某省中医院某市医院…某某区人民政府主建": a county named later in the sentence is more
     # precise than the city inside the name
     later = [s for s in spans if s.start >= end and s._.kind == "county"]
     if later:
         return later[0]._.key
     inside = [s for s in spans if start <= s.start and s.end <= end]
     return inside[-1]._.key if inside else None
+
+
+# "某某新材料有限公司年产5万吨锂电池隔膜项目": a company, what it makes or builds, 项目
+COMPANY_PROJECT = re.compile(rf"[{CJK}0-9A-Za-z．.]{{2,24}}?项目")
+
+
+def _company_projects(doc: Doc, taken: list[tuple[int, int]]) -> list[ProjectMention]:
+    """Projects named by an enterprise and its product: "<company>年产X吨Y项目" (needs a cue)."""
+    text = text_of(doc)
+    out: list[ProjectMention] = []
+    for org in doc.spans.get("orgs", []):
+        if org._.kind != "enterprise":
+            continue
+        m = COMPANY_PROJECT.match(text, org.end)
+        if m is None or any(s < m.end() and org.start < e for s, e in taken):
+            continue
+        product = text[org.end:m.end()]
+        if len(product) < 4 or "的" in product or not _has_cue(text, org.start, m.end()):
+            continue
+        out.append(ProjectMention(org.start, m.end(), text[org.start:m.end()], (product,)))
+    return out
 
 
 class ProjectExtractor:
@@ -242,7 +265,9 @@ class ProjectExtractor:
             doc.spans["projects"] = []
         taken = [(s.start, s.end) for s in doc.spans["measures"]] if "measures" in doc.spans else []
         facts = facts_of(doc)
-        for p in find_projects(text_of(doc)):
+        found = find_projects(text_of(doc))
+        found += _company_projects(doc, taken + [(p.start, p.end) for p in found])
+        for p in found:
             # a project named inside a measure's name ("…文化公园建设实施方案") is the measure's topic
             if any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in taken):
                 continue

@@ -29,6 +29,8 @@ DATE_MENTION = re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日")
 CONVENED = re.compile(r"(?:^|(?<=[，。；：、\n]))((?:(?!召开|举行)[\u4e00-\u9fff（）]){4,40}?)召开了?"
                       r"((?:第[一二三四五六七八九十\d]+次)?[\u4e00-\u9fff]{0,6}?(?:会议|座谈会|推进会))")
 MEETING_LOOKBACK = 600  # characters: how far up a report names the meeting it describes
+# "<party>与<party>（正式）签订/签署": the party on the right ends where the verb begins
+SIGNING_PARTIES = re.compile(r"(?P<left_end>与|同|和)(?P<right>[^，。；：与和]{2,30}?)(?:正式|共同|现场)?签(?:订|署)")
 ATTEND = re.compile(r"(?:出席|参加)(?:会议|活动)?[。；，]?$")
 
 
@@ -62,6 +64,9 @@ class RelationExtractor:
             if signed:
                 local = [d for d in districts if sent_start <= d.start and d.end <= sent_start + signed.start()]
                 keys = list(dict.fromkeys(d._.key for d in local))
+                sides = self._sides(text, sent_start, local)
+                if sides is not None:
+                    keys = list(sides)
                 if len(keys) >= 2:
                     a, b = keys[-2], keys[-1]
                     date = re.search(r"(20\d\d)年(\d{1,2})月", text)
@@ -70,6 +75,21 @@ class RelationExtractor:
                                                     EntityRef("district", b),
                                                     evidence_for(doc, sent_start, sent_end), when))
         return doc
+
+    @staticmethod
+    def _sides(text: str, sent_start: int, local: list) -> tuple[str, str] | None:
+        """"A区人民政府与B市C区人民政府签订…": the district of the party on each side of 与 (the
+        most specific one named in each party's name: C区, not B市)."""
+        m = SIGNING_PARTIES.search(text)
+        if m is None:
+            return None
+        left_lo = max(text.rfind(c, 0, m.start("left_end")) for c in "，。；：,;:") + 1
+        left = [d for d in local if sent_start + left_lo <= d.start and d.end <= sent_start + m.start("left_end")]
+        right = [d for d in local if sent_start + m.start("right") <= d.start
+                 and d.end <= sent_start + m.end("right")]
+        if not left or not right or left[-1]._.key == right[-1]._.key:
+            return None
+        return left[-1]._.key, right[-1]._.key
 
     def _date_near(self, doc: Doc, end: int) -> str | None:
         """When a meeting named just before ``end`` took place: the last "1月3日" in its paragraph

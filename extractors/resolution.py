@@ -43,7 +43,10 @@ def _merge_entity(a, b):
         changes["aliases"] = _union(a.aliases, b.aliases, exclude=a.name)
     if hasattr(a, "is_official"):
         changes["is_official"] = a.is_official or b.is_official
-    for field in ("issuer", "district", "version_of", "parent_adcode", "region", "operator", "planned_completion"):
+    if hasattr(a, "batch"):
+        changes["batch"] = a.batch or b.batch
+    for field in ("issuer", "district", "version_of", "parent_adcode", "region", "operator", "planned_completion",
+                  "document_number", "part_of"):
         if hasattr(a, field) and getattr(a, field) is None:
             changes[field] = getattr(b, field)
     return replace(a, **changes)

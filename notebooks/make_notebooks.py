@@ -58,9 +58,11 @@ assert {"陈一清", "徐晓勇"} <= officials'''),
 
 for q in saved_queries():
     print(f"{q.name:28} {q.title}")
+# funding totals count only money that funds something (subsidies, budgets, investment,
+# financing), not output value, revenue, contract values or thresholds
 totals = run_saved(store, "funding_by_district")
 print(totals.render("table"))
-assert str(totals.rows[0][0]) == "重庆市"'''),
+assert str(totals.rows[0][0]) == "长寿区"'''),
     new_markdown_cell("""## 3. networkx
 
 `to_networkx` turns the store into a `MultiDiGraph`: typed nodes with labels, aliases and evidence,
@@ -155,7 +157,11 @@ for name, c in centrality[:6]:
 print(nx.number_connected_components(M), "groups of people who met")
 assert M.has_edge("陈一清", "徐晓勇")
 assert {p["other"] for p in meeting_cooccurrence(store, "陈一清")} == set(M["陈一清"])'''),
-    new_markdown_cell("## Funding by district"),
+    new_markdown_cell("""## Funding by district
+
+Only money that funds something counts (`pkg:amountKind` subsidy/award, budget/fund, investment,
+financing, in yuan). Output value, revenue, contract values, award thresholds and per-unit rates
+are amounts too, but not funding: `funding_amounts(store, kind="all")` lists them with their kind."""),
     new_code_cell('''from kg.explore.analysis import funding_amounts, funding_by_district
 from kg.explore.viz import draw_funding
 
@@ -163,7 +169,9 @@ totals = funding_by_district(store)
 for t in totals:
     print(f"{t['district']:4} {t['adcode']} {float(t['total']) / 1e8:>10,.2f} 亿元 in {t['amounts']} amount(s)")
 amounts = funding_amounts(store)
-assert totals[0]["district"] == "重庆市"
+assert totals[0]["district"] == "长寿区"
+not_funding = [a for a in funding_amounts(store, kind="all") if a["amount_kind"] == "OutputOrRevenue"]
+assert not_funding and not any(a["as_written"] == n["as_written"] for a in amounts for n in not_funding)
 # the totals are the per-district sums of the listed amounts
 by_area = {}
 for a in amounts:

@@ -5,6 +5,8 @@ Run as ``vulture kg extractors tests scripts/vulture_whitelist.py --min-confiden
 # ruff: noqa: B018, F821
 # spaCy calls registered factories by name, and serializes tokenizers and components
 make_district_recognizer
+make_document_extractor
+make_event_extractor
 make_measure_extractor
 make_money_extractor
 make_organization_recognizer

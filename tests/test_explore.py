@@ -284,6 +284,12 @@ def test_funding_totals_add_up(seed_store):
         if a["adcode"]:
             summed[a["adcode"]] = summed.get(a["adcode"], 0) + a["amount"]
     assert totals == summed and totals["500115"] == 300_000_000_000
+    # only funding counts: Chongqing's output value (4800亿元), revenue (1300亿元) and trading volume
+    # are not in its total, and a district with only a contract value has none
+    assert totals["500000"] == 103_900_000_000
+    assert "500118" not in totals
+    kinds = {a["as_written"]: a["amount_kind"] for a in funding_amounts(seed_store, kind="all")}
+    assert kinds["4800亿元"] == "OutputOrRevenue" and kinds["约805.9亿元"] == "ContractValue"
 
 
 def test_meeting_cooccurrence_and_agreements(seed_store):

@@ -123,14 +123,15 @@ def test_anaphor_refers_to_the_project_of_the_sentence_before(nlp):
 
 
 def test_district_subject(nlp):
-    text = "永川区突出引育并重，签约引进项目184个，合同额约805.9亿元。"
-    [amount] = funding(nlp, text, {"永川区": "500118"})
+    text = "璧山区坚持招大引强，签约引进项目52个，合同额约320.5亿元。"
+    [amount] = funding(nlp, text, {"璧山区": "500120"})
     assert amount.attached_to.kind == "district"
-    assert amount.attached_to.key == "500118"
+    assert amount.attached_to.key == "500120"
+    assert amount.kind == "ContractValue"
 
 
 def test_document_district_is_the_fallback(nlp):
-    text = "重庆坚持生态优先。重庆推进绿色发展。环保产业营收超过1300亿元。"
+    text = "重庆坚持生态优先。重庆推进绿色发展。环保产业营收超过260亿元。"
     [amount] = funding(nlp, text, {"重庆": "500000"})
     assert amount.attached_to.key == "500000"
     assert amount.qualifier == "min"
@@ -152,3 +153,92 @@ def test_per_enterprise_cap_is_a_rate_and_a_yearly_budget_is_not():
     by_value = {f.value: f for f in facts.funding}
     assert by_value[2000000].per_unit and by_value[2000000].qualifier == "max"
     assert not by_value[50000000].per_unit
+
+
+# --- money forms ---------------------------------------------------------------------------------
+
+def test_capital_financial_numerals():
+    [amount] = find_amounts("合同总价人民币壹佰贰拾叁万肆仟伍佰元整。")
+    assert amount.value == pytest.approx(1_234_500)
+    assert amount.currency == "CNY"
+
+
+def test_yuan_written_as_yuan_with_jiao_and_fen():
+    [amount] = find_amounts("每张票价叁拾伍圆伍角，另收手续费2元5角8分。")[:1]
+    assert amount.value == pytest.approx(35.5)
+    assert find_amounts("手续费2元5角8分。")[0].value == pytest.approx(2.58)
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("带动社会投资数十亿元", 2e9, 9e9),
+    ("获得补助十几万元", 110_000, 190_000),
+    ("拉动消费上百亿元", 1e10, 9e10),
+])
+def test_vague_amounts_are_approximate_ranges(text, low, high):
+    [amount] = find_amounts(text)
+    assert amount.qualifier == "approx"
+    assert (amount.low, amount.value) == (pytest.approx(low), pytest.approx(high))
+
+
+@pytest.mark.parametrize(("text", "value", "qualifier"), [
+    ("给予10--50万元补助", 500_000, "max"),
+    ("给予10万元～50万元补助", 500_000, "max"),
+    ("给予10万元（含）至50万元补助", 500_000, "max"),
+    ("年营收1000万元（含）以上的企业", 10_000_000, "min"),
+    ("补助标准为30万元(含)以下", 300_000, "max"),
+])
+def test_ranges_and_inclusive_bounds(text, value, qualifier):
+    [amount] = find_amounts(text)
+    assert (amount.value, amount.qualifier) == (pytest.approx(value), qualifier)
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("经认定的企业最高奖励50万元", "最高奖励50万元"),
+    ("入选团队最高可获得300万元资助", "最高可获得300万元"),
+    ("每个项目最高给予一次性补助80万元", "最高给予一次性补助80万元"),
+])
+def test_ceiling_word_separated_from_the_number(text, written):
+    [amount] = find_amounts(text)
+    assert amount.qualifier == "max"
+    assert text[amount.start:amount.end] == written
+
+
+@pytest.mark.parametrize(("text", "value", "currency"), [
+    ("吸引外资5000万美元", 5e7, "USD"),
+    ("发行3亿港元债券", 3e8, "HKD"),
+    ("获欧洲投资银行贷款2亿欧元", 2e8, "EUR"),
+    ("日方投资100亿日元", 1e10, "JPY"),
+    ("募集50万英镑", 5e5, "GBP"),
+])
+def test_foreign_currencies_keep_their_code(text, value, currency):
+    [amount] = find_amounts(text)
+    assert (amount.value, amount.currency) == (pytest.approx(value), currency)
+
+
+def test_a_date_before_a_festival_is_not_yen():
+    assert find_amounts("1月1日元旦假期，2月5日元宵节") == []
+
+
+# --- amount kinds ---------------------------------------------------------------------------------
+
+KINDS_TEXT = ("某某县全产业链综合产值达到260亿元，环保产业营收超过85亿元。县经开区签约引进项目32个，"
+              "合同额约120亿元。对主营业务收入首次突破100亿元的企业，给予一次性奖励500万元。"
+              "对新建高标准农田，每亩补助1500元。县财政安排专项资金3000万元。新院区项目总投资6.5亿元，"
+              "获银行授信20亿元。")
+
+
+def test_amount_kinds_of_a_seed_like_text():
+    from extractors.money import amount_kind
+
+    kinds = {KINDS_TEXT[m.number_start:m.number_end]: amount_kind(KINDS_TEXT, m) for m in find_amounts(KINDS_TEXT)}
+    assert kinds == {
+        "260亿元": "OutputOrRevenue", "85亿元": "OutputOrRevenue", "120亿元": "ContractValue",
+        "100亿元": "Threshold", "500万元": "SubsidyOrAward", "1500元": "RatePerUnit",
+        "3000万元": "BudgetOrFund", "6.5亿元": "Investment", "20亿元": "Financing",
+    }
+
+
+def test_funding_facts_say_whether_they_count(nlp):
+    amounts = funding(nlp, KINDS_TEXT)
+    counted = sorted(a.as_written for a in amounts if a.is_funding)
+    assert counted == ["20亿元", "3000万元", "500万元", "6.5亿元"]

@@ -66,8 +66,10 @@ def amount(g: rdflib.Graph, **values) -> URIRef:
     g.add((a, PKG.asWritten, Literal("200万元", lang="zh")))
     g.add((a, PKG.evidence, ev))
     g.add((a, PROV.wasDerivedFrom, doc))
+    values.setdefault("amountKind", PKG.Investment)
     for key, v in values.items():
-        g.add((a, SCHEMA[key] if key != "currency" else SCHEMA.currency, v))
+        if v is not None:
+            g.add((a, PKG.amountKind if key == "amountKind" else SCHEMA[key], v))
     return a
 
 
@@ -75,7 +77,18 @@ def amount(g: rdflib.Graph, **values) -> URIRef:
     ("values", "ok"),
     [
         ({"currency": Literal("CNY"), "value": Literal("2000000", datatype=XSD.decimal)}, True),
-        ({"currency": Literal("USD"), "value": Literal("2000000", datatype=XSD.decimal)}, False),
+        # a foreign amount keeps its own currency code; a currency that is not an ISO code fails
+        ({"currency": Literal("USD"), "value": Literal("2000000", datatype=XSD.decimal)}, True),
+        ({"currency": Literal("美元"), "value": Literal("2000000", datatype=XSD.decimal)}, False),
+        # every amount says what kind of money it is, with a documented kind
+        ({"currency": Literal("CNY"), "value": Literal("1", datatype=XSD.decimal), "amountKind": None}, False),
+        ({"currency": Literal("CNY"), "value": Literal("1", datatype=XSD.decimal),
+          "amountKind": PKG.Threshold}, True),
+        ({"currency": Literal("CNY"), "value": Literal("1", datatype=XSD.decimal),
+          "amountKind": PKG.Project}, False),
+        # a vague amount (数十亿元) states both bounds
+        ({"currency": Literal("CNY"), "minValue": Literal("2000000000", datatype=XSD.decimal),
+          "maxValue": Literal("9000000000", datatype=XSD.decimal)}, True),
         ({"value": Literal("2000000", datatype=XSD.decimal)}, False),
         ({"currency": Literal("CNY")}, False),
         (

@@ -57,7 +57,9 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     vn.add_argument("--depth", type=int, default=1)
     vo = vsub.add_parser("officials", help="the officials of a district and their organizations")
     vo.add_argument("district")
-    vf = vsub.add_parser("funding", help="funding amounts per measure or project, coloured by district")
+    vf = vsub.add_parser("funding", help="funding amounts per measure or project, coloured by district "
+                                              "(only money that funds something: subsidies, budgets, investment, "
+                                              "financing; not output value, revenue, contract values or thresholds)")
     vf.add_argument("--district", help="only amounts concerning this district")
     for vp in (vn, vo, vf):
         add_store_argument(vp)

@@ -98,6 +98,10 @@ def funding_by_district(store: KnowledgeStore) -> list[dict[str, Any]]:
     """Per district: ``district``, ``adcode``, ``total`` (yuan, summed over the amounts stated for
     the district, its measures and its projects) and ``amounts`` (how many), largest first.
 
+    Only money that funds something is totalled (``pkg:amountKind`` subsidy/award, budget/fund,
+    investment or financing, in yuan): output value, revenue, contract values, award thresholds,
+    per-unit rates and foreign-currency amounts are not funding and are left out.
+
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
     ...     funding_by_district(store)
@@ -106,17 +110,23 @@ def funding_by_district(store: KnowledgeStore) -> list[dict[str, Any]]:
     return records(run_saved(store, "funding_by_district"))
 
 
-def funding_amounts(store: KnowledgeStore, district: str | None = None) -> list[dict[str, Any]]:
+def funding_amounts(store: KnowledgeStore, district: str | None = None,
+                    kind: str | None = None) -> list[dict[str, Any]]:
     """Every funding amount: ``funded`` (label), ``type`` (measure, project, district, organization),
-    ``area`` and ``adcode`` (the district concerned, ``None`` if unknown), ``amount`` (yuan),
-    ``qualifier`` (exact, at least, at most), ``as_written``, ``purpose``, ``sentence``; largest first.
+    ``area`` and ``adcode`` (the district concerned, ``None`` if unknown), ``amount``,
+    ``qualifier`` (exact, at least, at most), ``amount_kind``, ``currency``, ``as_written``,
+    ``purpose``, ``sentence``; largest first.
+
+    By default only money that funds something (in yuan), the amounts :func:`funding_by_district`
+    adds up; ``kind="all"`` lists every amount, ``kind="OutputOrRevenue"`` (…) one kind.
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
     ...     funding_amounts(store, "重庆市")
     []
     """
-    return records(run_saved(store, "funding_amounts", {"district": district} if district else {}))
+    params = {name: value for name, value in (("district", district), ("kind", kind)) if value}
+    return records(run_saved(store, "funding_amounts", params))
 
 
 def agreements(store: KnowledgeStore, district: str | None = None) -> list[dict[str, Any]]:

@@ -220,6 +220,9 @@ def draw_funding(amounts: Iterable[Mapping[str, Any]], *, title: str = "资金�
                  path: str | os.PathLike[str] | None = None):
     """Horizontal bars of funding amounts (log scale), one per amount, coloured by district.
 
+    Pass funding only (what :func:`kg.explore.analysis.funding_amounts` lists by default: subsidies,
+    budgets, investment, financing in yuan); the axis says so.
+
     ``amounts`` are rows of :func:`kg.explore.analysis.funding_amounts` (keys ``funded``, ``area``,
     ``amount``, ``as_written``; ``type`` and ``purpose`` if known: a district's bars are labelled
     with the purpose); each bar is annotated with the amount as written.
@@ -248,7 +251,7 @@ def draw_funding(amounts: Iterable[Mapping[str, Any]], *, title: str = "资金�
         ax.text(v * 1.15, y, str(r.get("as_written") or ""), va="center", fontsize=9)
     if values:
         ax.set_xlim(min(values) / 3, max(values) * 40)
-    ax.set_xlabel("金额（元，对数刻度）")
+    ax.set_xlabel("资金（元，对数刻度；仅计补助奖励、预算基金、投资、融资，不含产值、营收、合同额、门槛）")
     ax.legend(handles=[Patch(color=colour[a], label=a) for a in areas], title="行政区", loc="lower right", fontsize=9)
     ax.set_title(title, fontsize=14)
     ax.grid(axis="x", alpha=0.3)

@@ -16,10 +16,10 @@ import datetime as dt
 import re
 from collections import Counter
 
+from kg.ingest.numerals import chinese_int
+
 __all__ = ["estimate_publication_date", "iso_date", "resolve_relative_date"]
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9, "十": 10}
 _NUM = "[0-9０-９〇零一二两三四五六七八九十]"
 _FULL_RE = re.compile(
     rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*[日号]"
@@ -28,20 +28,11 @@ _FULL_RE = re.compile(
 _MD_RE = re.compile(rf"(?<![0-9年])({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*[日号]")
 _YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)\d{2})\s*年")
 _SENTENCE_START = "。！？；\n）)"
-_TARGET_BEFORE = ("到", "预计", "拟于", "拟", "计划", "力争", "将于", "争取", "至")
-_TARGET_AFTER = ("底前", "前", "完工", "建成", "竣工", "实现", "全面建成")
-
-
-def _cn_int(s: str) -> int | None:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    if any(c not in _CN_DIGITS for c in s):
-        return None
-    if "十" in s:  # 十, 十二, 二十, 二十三
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    return int("".join(str(_CN_DIGITS[c]) for c in s))  # 二〇二三
+_TARGET_BEFORE = ("到", "预计", "拟于", "拟", "计划", "力争", "将于", "争取", "至", "计划于", "预计于", "力争于",
+                  "有望于", "定于")
+# "2025年底建成", "6月30日前投用": a deadline, not a date the text was written on
+_TARGET_AFTER = ("底前", "前", "完工", "建成", "竣工", "实现", "全面建成", "底建成", "底完工", "底竣工", "底投用",
+                 "底全面", "底基本", "投用", "投运", "开业")
 
 
 def _mkdate(y: int | None, m: int | None, d: int | None) -> dt.date | None:
@@ -51,12 +42,14 @@ def _mkdate(y: int | None, m: int | None, d: int | None) -> dt.date | None:
         return None
 
 
-def _full_dates(text: str) -> list[tuple[int, dt.date]]:
+def _full_dates(text: str, skip_targets: bool = False) -> list[tuple[int, dt.date]]:
     out = []
     for m in _FULL_RE.finditer(text):
+        if skip_targets and _is_target(text, *m.span()):
+            continue
         g = m.groups()
         y, mo, d = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
-        date = _mkdate(_cn_int(y), _cn_int(mo), _cn_int(d))
+        date = _mkdate(chinese_int(y), chinese_int(mo), chinese_int(d))
         if date and 1900 <= date.year <= 2100:
             out.append((m.start(), date))
     return out
@@ -82,6 +75,8 @@ def estimate_publication_date(text: str) -> str | None:
     '2023-01-04'
     >>> estimate_publication_date("到2025年基本建成，2021年已完成目标。")
     '2021'
+    >>> estimate_publication_date("项目计划于2025年6月30日前建成，2023年3月5日开工。")
+    '2023-03-05'
     >>> estimate_publication_date("没有日期。") is None
     True
     """
@@ -89,12 +84,12 @@ def estimate_publication_date(text: str) -> str | None:
         return None
     # line breaks inside a date ("2022年12月\\n30日") come from newspaper columns
     flat = re.sub(r"[ \t\u3000\u00a0\r\n]+", lambda m: "\n" if "\n" in m.group() else "", text)
-    head = _full_dates(flat[:300])
+    head = _full_dates(flat[:300], skip_targets=True)
     if head:
         return head[0][1].isoformat()
     # a target year ("预计2024年达产", "到2025年") says nothing about when the text was written
     years = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(flat) if not _is_target(flat, *m.span()))
-    fulls = _full_dates(flat)
+    fulls = _full_dates(flat, skip_targets=True)
     for _, d in fulls:
         years[d.year] += 1
     dominant = max(years, key=lambda y: (years[y], y)) if years else None
@@ -108,7 +103,7 @@ def estimate_publication_date(text: str) -> str | None:
         pos = m.start()
         if pos in full_at or (pos and flat[pos - 1] not in _SENTENCE_START):
             continue
-        d = _mkdate(dominant, _cn_int(m.group(1)), _cn_int(m.group(2)))
+        d = _mkdate(dominant, chinese_int(m.group(1)), chinese_int(m.group(2)))
         if d:
             events.append(d)
     if events:
@@ -116,7 +111,7 @@ def estimate_publication_date(text: str) -> str | None:
     if fulls:
         return max(d for _, d in fulls).isoformat()
     if dominant:
-        mds = [_mkdate(dominant, _cn_int(m.group(1)), _cn_int(m.group(2))) for m in _MD_RE.finditer(flat)]
+        mds = [_mkdate(dominant, chinese_int(m.group(1)), chinese_int(m.group(2))) for m in _MD_RE.finditer(flat)]
         mds = [d for d in mds if d]
         if mds:
             return max(mds).isoformat()
@@ -165,9 +160,9 @@ def resolve_relative_date(mention: str, doc_date: str | None) -> str | None:
     if not m or not any(m.groupdict().values()):
         return None
     g = m.groupdict()
-    year = _cn_int(g["year"]) if g["year"] else None
-    month = _cn_int(g["month"]) if g["month"] else None
-    day = _cn_int(g["day"]) if g["day"] else None
+    year = chinese_int(g["year"]) if g["year"] else None
+    month = chinese_int(g["month"]) if g["month"] else None
+    day = chinese_int(g["day"]) if g["day"] else None
     if g["relyear"]:
         if dy is None:
             return None

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "AMOUNT_KINDS",
+    "FUNDING_KINDS",
     "District",
     "DocumentFacts",
     "EntityRef",
@@ -128,6 +130,8 @@ class Measure:
     district: str | None = None  # adcode
     version_of: str | None = None  # for 送审稿/征求意见稿 versions: the measure they draft
     evidence: tuple[Evidence, ...] = ()
+    document_number: str | None = None  # a policy document's 文号 ("某政发〔2019〕1号")
+    part_of: str | None = None  # a clause of a policy document: the document's name
 
     @property
     def ref(self) -> EntityRef:
@@ -142,15 +146,24 @@ class Project:
     evidence: tuple[Evidence, ...] = ()
     operator: str | None = None  # organization that builds or runs it ("由X建设", "X主建")
     planned_completion: str | None = None  # ISO date / year-month / year it is to be finished or open
+    batch: bool = False  # the batch of projects a signing / groundbreaking event announces
 
     @property
     def ref(self) -> EntityRef:
         return EntityRef("project", self.name)
 
 
+#: What kind of money an amount is (``pkg:amountKind``, documented in kg/model/ontology.ttl).
+AMOUNT_KINDS = ("SubsidyOrAward", "BudgetOrFund", "Investment", "Financing", "OutputOrRevenue",
+                "ContractValue", "Threshold", "RatePerUnit", "OtherAmount")
+#: The kinds that are money funding something: the only ones funding totals add up.
+FUNDING_KINDS = frozenset({"SubsidyOrAward", "BudgetOrFund", "Investment", "Financing"})
+
+
 @dataclass(frozen=True)
 class FundingAmount:
-    """A money amount in yuan, attached to the entity it belongs to."""
+    """A money amount (in yuan unless ``currency`` says otherwise), attached to the entity it
+    belongs to. A vague amount ("数十亿元") has ``low`` set and ``value`` is its upper bound."""
 
     as_written: str
     value: float
@@ -159,6 +172,15 @@ class FundingAmount:
     attached_to: EntityRef | None
     evidence: Evidence
     per_unit: bool = False  # "每人5000元": a rate, not a total
+    kind: str = "OtherAmount"  # one of AMOUNT_KINDS
+    currency: str = "CNY"  # ISO 4217
+    low: float | None = None
+    restated: tuple[Evidence, ...] = ()  # the same amount stated again (a headline and its body)
+
+    @property
+    def is_funding(self) -> bool:
+        """Whether the amount funds something (and so counts in funding totals)."""
+        return self.kind in FUNDING_KINDS
 
 
 @dataclass(frozen=True)

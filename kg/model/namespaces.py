@@ -35,6 +35,19 @@ class PKG(DefinedNamespace):
     Project: URIRef
     Evidence: URIRef
     Meeting: URIRef
+    ProjectBatch: URIRef
+    AmountKind: URIRef
+    FundingKind: URIRef
+    # amount kinds (pkg:AmountKind individuals)
+    SubsidyOrAward: URIRef
+    BudgetOrFund: URIRef
+    Investment: URIRef
+    Financing: URIRef
+    OutputOrRevenue: URIRef
+    ContractValue: URIRef
+    Threshold: URIRef
+    RatePerUnit: URIRef
+    OtherAmount: URIRef
     # properties
     adminCode: URIRef
     sha256: URIRef
@@ -60,6 +73,8 @@ class PKG(DefinedNamespace):
     perUnit: URIRef
     operator: URIRef
     plannedCompletion: URIRef
+    amountKind: URIRef
+    documentNumber: URIRef
 
 
 #: The project's prefixes as plain IRI strings: the one map every query, export and display uses.

@@ -34,6 +34,7 @@ from os import PathLike
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kg.model.facts import (
     District,
@@ -377,6 +378,10 @@ class _DocumentGraphBuilder:
         if m.issuer:
             self.add(iri, PKG.issuedBy, self.org_ref(m.issuer))
         self.add(iri, SCHEMA.areaServed, self.district_ref(m.district))
+        if m.document_number:
+            self.g.add((iri, PKG.documentNumber, Literal(m.document_number)))
+        if m.part_of and m.part_of != m.name:
+            self.g.add((iri, DCTERMS.isPartOf, measure_iri(m.part_of)))
         if m.version_of and m.version_of != m.name:
             drafted = measure_iri(m.version_of)
             self.g.add((iri, PKG.versionOf, drafted))
@@ -390,6 +395,8 @@ class _DocumentGraphBuilder:
     def project(self, p: Project) -> URIRef:
         iri = project_iri(p.name)
         self.g.add((iri, RDF.type, PKG.Project))
+        if p.batch:
+            self.g.add((iri, RDF.type, PKG.ProjectBatch))
         self.labels(iri, p.name, p.aliases)
         self.add(iri, PKG.locatedIn, self.district_ref(p.district))
         if p.operator:
@@ -402,12 +409,21 @@ class _DocumentGraphBuilder:
     def amount(self, f: FundingAmount) -> URIRef:
         iri = amount_iri(self.doc.sha256, f.evidence.start, f.evidence.end)
         self.g.add((iri, RDF.type, SCHEMA.MonetaryAmount))
-        self.g.add((iri, SCHEMA.currency, Literal("CNY")))
+        self.g.add((iri, SCHEMA.currency, Literal(f.currency)))
         value = decimal_literal(f.value)
-        prop = {"max": SCHEMA.maxValue, "min": SCHEMA.minValue}.get(f.qualifier, SCHEMA.value)
-        self.g.add((iri, prop, value))
+        if f.low is not None:  # a vague amount ("数十亿元"): the range it stands for
+            self.g.add((iri, SCHEMA.minValue, decimal_literal(f.low)))
+            self.g.add((iri, SCHEMA.maxValue, value))
+        else:
+            prop = {"max": SCHEMA.maxValue, "min": SCHEMA.minValue}.get(f.qualifier, SCHEMA.value)
+            self.g.add((iri, prop, value))
         if f.qualifier == "approx":
             self.g.add((iri, PKG.approximate, Literal(True)))
+        kind = getattr(PKG, f.kind, None)
+        if kind is None:
+            log.warning("%s: amount %r has unknown kind %r", self.doc.name, f.as_written, f.kind)
+            kind = PKG.OtherAmount
+        self.g.add((iri, PKG.amountKind, kind))
         if f.per_unit:
             self.g.add((iri, PKG.perUnit, Literal(True)))
         if f.purpose:
@@ -415,6 +431,7 @@ class _DocumentGraphBuilder:
         self.g.add((iri, PKG.asWritten, _zh(f.as_written)))
         self.derived(iri)
         self.evidence(iri, f.evidence)
+        self.all_evidence(iri, f.restated)
         if f.attached_to is not None:
             owner = self.node_for(f.attached_to)
             if owner is not None:
