@@ -50,12 +50,15 @@ __all__ = ["PostChangeExtractor", "parse_clauses"]
 CLAUSE_BREAKS = "，,；;。！？!?：:\n"
 _NUM = "0-9〇零一二两三四五六七八九十"
 DATE_RE = re.compile(rf"(?:[{_NUM}]{{4}}年)?[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}[日号])?|[{_NUM}]{{4}}年")
+TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 ENUMERATION = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)")
+MEETING_WORDS = ("会议", "常委会", "大会")  # a line naming the meeting that decided a change
 LIST_LINE = 60  # characters: a line longer than this is prose, not a 任免 list item or heading
 PREAMBLE_LOOKBACK = 400  # characters: how far up a notice states the meeting that decided its list
 # characters allowed in a name besides CJK: the middle dot of minority names ("阿不都·热合曼")
 NAME_DOT = "·•"
 NAME_CHARS_EXCLUDED = NON_NAME - set("为")  # 为 ends a name in "任命…为", but 王为民 is a name
+PLAIN_NAME_EXCLUDED = NAME_CHARS_EXCLUDED - set("日月年时")  # transcribed names: 乌日娜, 其米拉姆
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,15 @@ class PostChangeExtractor:
                 return names, q + len(link)
         return None
 
-    def split_names(self, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
-        """[start, end) as a "、"-list of names (each may end in 同志), else None."""
+    def split_names(self, text: str, start: int, end: int, *,
+                    any_surname: bool = False) -> list[tuple[int, int]] | None:
+        """[start, end) as a "、"-list of names (each may end in 同志), else None. ``any_surname``:
+        also names without a listed surname (Mongolian, Tibetan, Uyghur names written without a
+        dot: "乌日娜"), for a list that fills a whole clause before its cue."""
         out, pos = [], start
         for item in text[start:end].split("、"):
             name = item[:-2] if item.endswith("同志") else item
-            if not self.is_name(name):
+            if not self.is_name(name) and not (any_surname and _plain_name(name)):
                 return None
             out.append((pos, pos + len(name)))
             pos += len(item) + 1
@@ -138,7 +144,7 @@ class PostChangeExtractor:
         for start in range(clause_start, end - 1):
             if start > clause_start and text[start - 1] != "、" and not self._starts_name(text, start, end):
                 continue
-            names = self.split_names(text, start, end)
+            names = self.split_names(text, start, end, any_surname=start == clause_start)
             if names:
                 return names
         return None
@@ -208,6 +214,8 @@ class PostChangeExtractor:
                 org = self._local_org(doc, prefix, item_start)
             if org is None:
                 org = rec._implied_org(doc, role, role_start, previous_org)
+            if org:  # "松山区第十届人大常委会": the term number is no part of the organization
+                org = TERM.sub("", org) or org
             out.append((role, org, item_start, item_end))
             previous_org = org
         return out
@@ -247,16 +255,16 @@ class PostChangeExtractor:
         found = self._decision_date(doc, text, s, cue_start, s)
         if found:
             return found
-        # up through the list's headings and items (short lines) to the notice's preamble; a prose
-        # paragraph in between belongs to something else
+        # up through the list's headings and items (short lines) to the notice's preamble or the
+        # news lead naming the meeting; a prose paragraph about something else stops the search
         lo = max(0, s - PREAMBLE_LOOKBACK)
         for line_start, line_end in reversed(_lines(text, lo, s)):
             line = text[line_start:line_end]
-            if ("会议" in line or "常委会" in line) and any(w in line for w in ("通过", "决定")):
+            if any(w in line for w in MEETING_WORDS):
                 found = self._decision_date(doc, text, line_start, line_end, line_start)
                 if found:
                     return found
-            if len(line.strip()) > LIST_LINE:
+            elif len(line.strip()) > LIST_LINE:
                 break
         return None
 
@@ -407,6 +415,11 @@ def _lines(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         out.append((pos, end))
         pos = end + 1
     return out
+
+
+def _plain_name(s: str) -> bool:
+    """2–4 characters that could be a name transcribed without a surname (no organ or function word)."""
+    return 2 <= len(s) <= 4 and all(_is_cjk(c) and c not in PLAIN_NAME_EXCLUDED for c in s)
 
 
 def _is_cjk(c: str) -> bool:
