@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.context import LEVEL_CHARS, everyday_name, local_district
-from extractors.lexicons import read_entries, read_table
+from extractors.lexicons import admin_divisions, read_entries, read_table
 
 # The title-chain helpers of the person recognizer are reused, not copied (private: persons.py
 # exposes no public "posts of this chain" function yet).
@@ -43,7 +43,7 @@ from extractors.persons import (
     _head,
 )
 from kg.ingest.dates import resolve_relative_date
-from kg.model.facts import HOLDING_CHANGES, Person, Post, PostChange
+from kg.model.facts import HOLDING_CHANGES, Organization, Person, Post, PostChange
 
 __all__ = ["PostChangeExtractor", "parse_clauses"]
 
@@ -53,6 +53,10 @@ DATE_RE = re.compile(rf"(?:[{_NUM}]{{4}}年)?[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}
 TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 ENUMERATION = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)")
 MEETING_WORDS = ("会议", "常委会", "大会")  # a line naming the meeting that decided a change
+KNOWN_ORGS = "policykg.post_changes.orgs"
+# the organization kind a title's family implies, for an organization named only in a 任免 post
+FAMILY_KINDS = {"court": "court", "procuratorate": "procuratorate", "government": "government",
+                "department": "government", "party": "party", "cppcc": "cppcc", "congress": "congress"}
 LIST_LINE = 60  # characters: a line longer than this is prose, not a 任免 list item or heading
 PREAMBLE_LOOKBACK = 400  # characters: how far up a notice states the meeting that decided its list
 # characters allowed in a name besides CJK: the middle dot of minority names ("阿不都·热合曼")
@@ -92,6 +96,7 @@ class PostChangeExtractor:
         self.not_dates = not_dates
         self.compound = frozenset(s for s in surnames if len(s) == 2)
         self.single = frozenset(s for s in surnames if len(s) == 1)
+        self.org_suffixes = sorted(read_table("org_suffixes.tsv"), key=lambda row: -len(row[0]))
 
     # -- names ----------------------------------------------------------------------------------
     def is_name(self, s: str) -> bool:
@@ -229,6 +234,31 @@ class PostChangeExtractor:
                 return everyday_name(division) + prefix[1:]
         return prefix
 
+    def _organization(self, doc: Doc, org: str | None, role: Role, pos: int) -> None:
+        """An Organization fact (kind, district served) for an organization no recognizer named,
+        so a post in it is reachable from its district ("县发展和改革局" in a 临澧县 list)."""
+        if not org or org in self.known_orgs(doc):
+            return
+        kind = next((k for suffix, k in self.org_suffixes if org.endswith(suffix)), None) \
+            or FAMILY_KINDS.get(role.family, "other")
+        division = None
+        for span in doc.spans.get("districts", []):
+            name = admin_divisions()[span._.key]
+            if org.startswith((name.name, everyday_name(name), name.short)) and \
+                    (division is None or len(name.adcode.rstrip("0")) > len(division.adcode.rstrip("0"))):
+                division = name
+        facts_of(doc).organizations.append(Organization(org, kind, (), division.adcode if division else None,
+                                                        (evidence_for(doc, pos, pos + 1),)))
+        self.known_orgs(doc).add(org)
+
+    @staticmethod
+    def known_orgs(doc: Doc) -> set[str]:
+        """Names of the organizations the document's facts already list (cached on the doc)."""
+        known = doc.user_data.get(KNOWN_ORGS)
+        if known is None:
+            known = doc.user_data[KNOWN_ORGS] = {o.name for o in facts_of(doc).organizations}
+        return known
+
     # -- dates ----------------------------------------------------------------------------------
     def _decision_date(self, doc: Doc, text: str, lo: int, hi: int, sentence_start: int) -> str | None:
         """The last decision or meeting date stated in [lo, hi): a date opening a sentence, or one
@@ -290,6 +320,7 @@ class PostChangeExtractor:
                     if kind is None:  # a 公示's 现任 post: held, no change
                         facts.posts.append(post)
                         continue
+                    self._organization(doc, org, role, p_start)
                     key = (name, kind, role.title, org, date)
                     if key in seen:
                         continue

@@ -105,6 +105,7 @@ class EntityReport:
     documents: list[str]
     statements: list[Statement] = field(default_factory=list)
     mentions: list[EvidenceRef] = field(default_factory=list)
+    timeline: Any = None  # a person's posts and post changes (kg.explore.timeline.Timeline)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data."""
@@ -134,6 +135,8 @@ class EntityReport:
                 lines += ["  " + line for line in ev.format().splitlines()]
             if len(shown) < len(self.mentions):
                 lines.append(f"  … {len(self.mentions) - len(shown)} more (--all shows them)")
+        if self.timeline:
+            lines += ["", self.timeline.format(max_evidence)]
         return "\n".join(lines)
 
 
@@ -210,4 +213,12 @@ def describe(G: nx.MultiDiGraph, node: str) -> EntityReport:
     return EntityReport(node=node, label=data.get("label", ""), type=data.get("type", ""),
                         aliases=list(data.get("aliases", [])), types=list(data.get("types", [])),
                         attributes=attributes, documents=list(data.get("documents", [])),
-                        statements=statements, mentions=list(_evidence(data.get("evidence", []))))
+                        statements=statements, mentions=list(_evidence(data.get("evidence", []))),
+                        timeline=_timeline(G, node))
+
+
+def _timeline(G: nx.MultiDiGraph, node: str):
+    """A person's timeline (posts with first/last seen dates, post changes), else None."""
+    from kg.explore.timeline import person_timeline  # imports this module
+
+    return person_timeline(G, node) or None
