@@ -180,3 +180,70 @@ def test_fixture_has_gold(name):
 def test_invented_notices_precision_and_recall():
     tp, fp, fn = fixture_scores()
     assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9, (tp, fp, fn)
+
+
+# ------------------------------------------------------------------ store: timeline and saved queries
+
+MOVE = ("石门县人大常委会任免名单\n（2023年3月15日石门县第十八届人民代表大会常务委员会第八次会议通过）\n"
+        "任命：\n邹建军为石门县人民政府副县长。\n")
+
+
+@pytest.fixture(scope="module")
+def changes_store(tmp_path_factory):
+    """The invented notices plus a later appointment of one removed official in another county."""
+    from kg.build.batch import build
+
+    docs = tmp_path_factory.mktemp("post-changes") / "docs"
+    docs.mkdir()
+    for path in FIXTURES.glob("*.txt"):
+        (docs / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (docs / "move.txt").write_text(MOVE, encoding="utf-8")
+    store = docs.parent / "store"
+    build([docs], store, segmenter="jieba", progress=False)
+    return store
+
+
+def test_show_prints_the_timeline_of_a_person(changes_store):
+    from kg.explore.describe import describe
+    from kg.explore.lookup import resolve_entity
+    from kg.explore.network import to_networkx
+    from kg.store.knowledge_store import KnowledgeStore
+
+    with KnowledgeStore(changes_store, read_only=True) as store:
+        G = to_networkx(store)
+    text = describe(G, resolve_entity(G, "邹建军")).format()
+    timeline = text[text.index("timeline:"):]
+    assert "2022-09-28 … 2022-09-28  县发展和改革局局长  (局长; 临澧县发展和改革局)  [left]" in timeline
+    assert "2023-03-15 … 2023-03-15  石门县人民政府副县长" in timeline
+    removed, appointed = timeline.index("removed"), timeline.index("appointed")
+    assert removed < appointed  # changes in date order, each with its sentence
+    assert "“邹建军为石门县人民政府副县长。”" in timeline[appointed:]
+
+
+def run(store_path, name: str, **params) -> list[dict[str, str]]:
+    from kg.query.saved import run_saved
+    from kg.store.knowledge_store import KnowledgeStore
+
+    with KnowledgeStore(store_path, read_only=True) as store:
+        result = run_saved(store, name, params)
+    return [{k: (str(v) if v is not None else None) for k, v in zip(result.variables, row, strict=True)}
+            for row in result.rows]
+
+
+def test_saved_query_post_holders_over_time(changes_store):
+    rows = run(changes_store, "post_holders_over_time", role="局长", org="临澧县发展和改革局")
+    assert [(r["person"], r["first_seen"], r["changes"]) for r in rows] == [
+        ("贺晓峰", "2022-09-28", "Appointed 2022-09-28"), ("邹建军", "2022-09-28", "Removed 2022-09-28")]
+
+
+def test_saved_query_changes_in_a_district_and_period(changes_store):
+    rows = run(changes_store, "post_changes_in_district", district="临澧县")
+    assert {(r["person"], r["kind"]) for r in rows} >= {("欧阳明辉", "Appointed"), ("邹建军", "Removed"),
+                                                         ("彭卫东", "Resigned"), ("龚丽萍", "Appointed")}
+    later = run(changes_store, "post_changes_in_district", district="430700", **{"from": "2023"})
+    assert [(r["person"], r["date"]) for r in later] == [("邹建军", "2023-03-15")]
+
+
+def test_saved_query_officials_moving_between_districts(changes_store):
+    rows = run(changes_store, "officials_moving_between_districts")
+    assert [(r["person"], r["district"], r["other_district"]) for r in rows] == [("邹建军", "临澧县", "石门县")]
