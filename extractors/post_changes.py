@@ -50,6 +50,8 @@ __all__ = ["PostChangeExtractor", "parse_clauses"]
 CLAUSE_BREAKS = "，,；;。！？!?：:\n"
 _NUM = "0-9〇零一二两三四五六七八九十"
 DATE_RE = re.compile(rf"(?:[{_NUM}]{{4}}年)?[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}[日号])?|[{_NUM}]{{4}}年")
+ENTRY_NAME = re.compile(r"\s*([^，,：:（(\s]{2,16})(?:同志)?[，,：:（(\s]")
+ENTRY_NAME_GENDER = re.compile(r"\s*([^，,：:（(\s]{2,4}?)\s*[男女][，,、\s]")
 TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 ENUMERATION = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)")
 MEETING_WORDS = ("会议", "常委会", "大会")  # a line naming the meeting that decided a change
@@ -57,6 +59,7 @@ KNOWN_ORGS = "policykg.post_changes.orgs"
 # the organization kind a title's family implies, for an organization named only in a 任免 post
 FAMILY_KINDS = {"court": "court", "procuratorate": "procuratorate", "government": "government",
                 "department": "government", "party": "party", "cppcc": "cppcc", "congress": "congress"}
+COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
 LIST_LINE = 60  # characters: a line longer than this is prose, not a 任免 list item or heading
 PREAMBLE_LOOKBACK = 400  # characters: how far up a notice states the meeting that decided its list
 # characters allowed in a name besides CJK: the middle dot of minority names ("阿不都·热合曼")
@@ -163,9 +166,14 @@ class PostChangeExtractor:
         para = text.rfind("\n", 0, pos) + 1
         head = ENUMERATION.sub("", text[para:pos])
         offset = pos - len(text[para:pos]) + (len(text[para:pos]) - len(head))
-        m = re.match(r"\s*([^，,：:（(\s]{2,16})(?:同志)?[，,：:（(\s]", head)
-        if m and self.is_name(m.group(1)):
-            return offset + m.start(1), offset + m.end(1)
+        plain = ENTRY_NAME.match(head)
+        # "郑某，男，…" as written; "郑某男，…" where normalizing removed the space before the gender
+        order = (plain, ENTRY_NAME_GENDER.match(head))
+        if plain and head[plain.end():plain.end() + 1] not in ("男", "女"):
+            order = order[::-1]
+        for m in order:
+            if m and self.is_name(m.group(1)):
+                return offset + m.start(1), offset + m.end(1)
         return None
 
     # -- posts ----------------------------------------------------------------------------------
@@ -215,8 +223,15 @@ class PostChangeExtractor:
                 org = _head(previous_org) + prefix
             elif org is None and prefix in PARTY_DEPARTMENTS and previous_org and previous_org.endswith("委"):
                 org = previous_org + prefix
+            elif org is None and previous_org and prefix.endswith("委员会") and district is None and \
+                    not prefix.startswith(tuple(LEVEL_CHARS)):
+                org = previous_org + prefix  # 法院副院长、审判委员会委员 → the court's 审判委员会
             elif org is None and role_start - item_start >= 2:
                 org = self._local_org(doc, prefix, item_start)
+            elif org is None and previous_org and COURT_WORDS.get(role.family, "\0") in previous_org:
+                # a bare 审判员 after "…审判委员会委员" is the court's, not the committee's
+                word = COURT_WORDS[role.family]
+                org = previous_org[:previous_org.rfind(word) + len(word)]
             if org is None:
                 org = rec._implied_org(doc, role, role_start, previous_org)
             if org:  # "松山区第十届人大常委会": the term number is no part of the organization
@@ -359,6 +374,8 @@ def parse_clauses(ex: PostChangeExtractor, doc: Doc, text: str) -> list[Change]:
             if change[1]:
                 last_names = change[1]
         out.extend(changes)
+        if text[c_end:c_end + 1] == "\n":  # "其", "提名为…" refer back within a paragraph only
+            last_names = []
     return out
 
 
@@ -375,6 +392,12 @@ def _parse_clause(ex: PostChangeExtractor, doc: Doc, text: str, start: int, end:
                 return _Mode(cue, ex.date_for(doc, m.start())), []
             if text.startswith("其", after) and last_names:  # "免去其…职务": the person just named
                 names, post_start = last_names, after + 1
+            elif text.startswith("为", after):  # "（拟）提名为…": the person the entry or sentence is about
+                names = ex.names_before(text, body, m.start()) or \
+                    ([person] if (person := ex.entry_person(text, m.start())) else last_names)
+                post_start = after + 1
+                if not names:
+                    continue
             else:
                 found = ex.names_then_link(text, after, end)
                 if found is None:

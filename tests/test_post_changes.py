@@ -83,6 +83,21 @@ def test_one_name_several_posts_and_the_pronoun():
                      ("金海峰", "Removed", "局长")}
 
 
+def test_court_chain_and_gender_glued_to_a_name():
+    text = "任命：\n钱晓云为江城市中级人民法院副院长、审判委员会委员、审判员；"
+    found = {(c.person, c.role, c.org) for c in changes(text)}
+    assert found == {("钱晓云", "副院长", "江城市中级人民法院"), ("钱晓云", "委员", "江城市中级人民法院审判委员会"),
+                     ("钱晓云", "审判员", "江城市中级人民法院")}
+    # "何某 女，…": normalizing drops the space, the gender is no part of the name
+    assert triples("何丽君 女，汉族，1986年3月出生，现任丰都县民政局副局长，拟提名为丰都县民政局局长人选。") == {
+        ("何丽君", "Nominated", "局长")}
+
+
+def test_nomination_refers_back_to_the_person_of_the_sentence():
+    assert triples("费国平同志任通川区委副书记，提名为通川区人民政府区长候选人。") == {
+        ("费国平", "Appointed", "副书记"), ("费国平", "Nominated", "区长")}
+
+
 def test_no_stated_date_means_no_date():
     found = changes("会议决定免去曹立新的丰都县财政局局长职务。", doc_date="2023-03-01")
     assert found and found[0].date is None
