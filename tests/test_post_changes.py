@@ -261,4 +261,13 @@ def test_saved_query_changes_in_a_district_and_period(changes_store):
 
 def test_saved_query_officials_moving_between_districts(changes_store):
     rows = run(changes_store, "officials_moving_between_districts")
-    assert [(r["person"], r["district"], r["other_district"]) for r in rows] == [("邹建军", "临澧县", "石门县")]
+    assert [(r["person"], r["place"], r["first_seen"]) for r in rows] == [
+        ("邹建军", "临澧县", "2022-09-28"), ("邹建军", "石门县", "2023-03-15")]
+    assert {r["person"] for r in run(changes_store, "officials_moving_between_districts", district="石门县")} == {
+        "邹建军"}
+
+
+def test_saved_query_changes_can_list_held_posts_too(changes_store):
+    rows = run(changes_store, "post_changes_in_district", district="临澧县", held="1")
+    assert ("贺晓峰", "Held", "2022-09-28") in {(r["person"], r["kind"], r["date"]) for r in rows}
+    assert "Held" not in {r["kind"] for r in run(changes_store, "post_changes_in_district", district="临澧县")}

@@ -219,6 +219,6 @@ def describe(G: nx.MultiDiGraph, node: str) -> EntityReport:
 
 def _timeline(G: nx.MultiDiGraph, node: str):
     """A person's timeline (posts with first/last seen dates, post changes), else None."""
-    from kg.explore.timeline import person_timeline  # imports this module
+    from kg.explore.timeline import person_timeline
 
     return person_timeline(G, node) or None

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Graph
 
-from kg.explore.describe import EvidenceRef
 from kg.explore.network import node_name
 
 __all__ = ["PostSpan", "Timeline", "TimelineChange", "example_timeline_graph", "person_timeline"]
@@ -51,7 +50,7 @@ class TimelineChange:
     kind: str
     date: str | None
     post: str
-    evidence: tuple[EvidenceRef, ...] = ()
+    evidence: tuple[dict, ...] = ()  # sentence, start, end, document_name, source_path
 
 
 @dataclass
@@ -77,15 +76,22 @@ class Timeline:
             lines.append(f"    {c.date or '(no date stated)'}  {_KIND_WORDS.get(c.kind, c.kind)}  {c.post}")
             shown = c.evidence if max_evidence is None else c.evidence[:max_evidence]
             for ev in shown:
-                lines += ["      " + line for line in ev.format().splitlines()]
+                lines += ["      " + line for line in _format_evidence(ev).splitlines()]
         if not self.changes:
             lines.append("    (none)")
         return "\n".join(lines)
 
 
-def _evidence(refs: list[dict]) -> tuple[EvidenceRef, ...]:
-    return tuple(EvidenceRef(e["sentence"], e["start"], e["end"], e["document_name"], e["source_path"])
-                 for e in refs)
+def _evidence(refs: list[dict]) -> tuple[dict, ...]:
+    keys = ("sentence", "start", "end", "document_name", "source_path")
+    return tuple({k: e.get(k) for k in keys} for e in refs)
+
+
+def _format_evidence(e: dict) -> str:
+    """The sentence and where it is, as :class:`kg.explore.describe.EvidenceRef` writes it (not
+    imported: describe imports this module)."""
+    where = e["document_name"] + (f", characters {e['start']}–{e['end']}" if e.get("start") is not None else "")
+    return f"“{e['sentence']}”\n  — {where}" + (f" ({e['source_path']})" if e.get("source_path") else "")
 
 
 def _targets(G: nx.MultiDiGraph, node: str, key: str) -> list[str]:

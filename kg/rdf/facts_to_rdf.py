@@ -487,7 +487,7 @@ class _DocumentGraphBuilder:
         from kg.rdf.post_changes import add_post_change  # post changes (任免): their own module
 
         for c in self.facts.post_changes:
-            add_post_change(self, c)
+            add_post_change(self, c, date_literal(c.date))
         return self.g
 
 

@@ -12,7 +12,7 @@ node is written without a holder. ``schema:startDate`` only when the text states
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -20,19 +20,15 @@ from kg.model.facts import HOLDING_CHANGES, Person, Post, PostChange
 from kg.model.iris import change_iri, person_iri, post_iri, role_iri
 from kg.model.namespaces import ORG, PKG, RDF, RDFS, SCHEMA
 
-if TYPE_CHECKING:
-    from kg.rdf.facts_to_rdf import _DocumentGraphBuilder
-
 __all__ = ["CHANGE_WORDS", "add_post_change"]
 
 #: How a change reads in Chinese, for its label.
 CHANGE_WORDS = {"Appointed": "任命", "Removed": "免去", "Elected": "当选", "Resigned": "辞去", "Nominated": "提名"}
 
 
-def add_post_change(b: _DocumentGraphBuilder, c: PostChange) -> URIRef:
-    """Write the triples of one post change into the builder's graph; returns its IRI."""
-    from kg.rdf.facts_to_rdf import date_literal
-
+def add_post_change(b: Any, c: PostChange, date: Literal | None) -> URIRef:
+    """Write the triples of one post change into ``b``, the document's graph builder
+    (``kg.rdf.facts_to_rdf``), with ``date`` the change's stated date as a literal; returns its IRI."""
     region = b.region_of(c.person)
     if c.person not in b.persons:
         b.person(Person(c.person, True, region))
@@ -53,7 +49,6 @@ def add_post_change(b: _DocumentGraphBuilder, c: PostChange) -> URIRef:
             b.g.add((post, ORG.postIn, b.org_ref(c.org)))
         b.derived(post)
         b.evidence(post, c.evidence)
-    date = date_literal(c.date)
     iri = change_iri(c.person, region, c.kind, c.role, c.org, str(date) if date is not None else b.doc.sha256)
     b.g.add((iri, RDF.type, PKG.PostChange))
     b.g.add((iri, RDFS.label, Literal(f"{CHANGE_WORDS.get(c.kind, c.kind)} {c.person} {c.as_written}", lang="zh")))
