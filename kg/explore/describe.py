@@ -39,6 +39,8 @@ _IN = {"holds": "held by", "postIn": "post", "role": "post with this role", "are
        "containedInPlace": "contains", "funding": "funds", "issuedBy": "issued", "locatedIn": "location of",
        "party": "party to", "chairedBy": "chaired", "attendee": "attended", "versionOf": "has version",
        "implements": "implemented by", "partnerOf": "partner of"}
+# a post change (任免) points at its person and post: from their side it reads as a change
+_IN.update({"person": "post change", "post": "post change"})
 # Order of the facts in a report: the ones a reader asks about first.
 _ORDER = ["post", "held by", "organization", "role", "chaired", "attended", "chaired by", "attended by",
           "funding", "funds", "party to", "party", "issued", "issued by", "serves", "served by", "located in",
