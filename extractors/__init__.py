@@ -17,6 +17,7 @@ PIPELINE: tuple[tuple[str, str], ...] = (
     ("policykg_districts", "extractors.districts"),
     ("policykg_organizations", "extractors.organizations"),
     ("policykg_persons", "extractors.persons"),
+    ("policykg_post_changes", "extractors.post_changes"),
     ("policykg_measures", "extractors.measures"),
     ("policykg_documents", "extractors.documents"),
     ("policykg_projects", "extractors.projects"),

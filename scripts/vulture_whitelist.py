@@ -11,6 +11,7 @@ make_measure_extractor
 make_money_extractor
 make_organization_recognizer
 make_person_recognizer
+make_post_change_extractor
 make_project_extractor
 make_relation_extractor
 make_resolver
@@ -44,3 +45,7 @@ _IdentityText
 extractors
 _.tokenizer
 _.default_union
+# pkg: change kinds, reached as PKG[kind] from the fact's kind
+_.Elected
+_.Resigned
+_.Nominated

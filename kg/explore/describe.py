@@ -39,6 +39,8 @@ _IN = {"holds": "held by", "postIn": "post", "role": "post with this role", "are
        "containedInPlace": "contains", "funding": "funds", "issuedBy": "issued", "locatedIn": "location of",
        "party": "party to", "chairedBy": "chaired", "attendee": "attended", "versionOf": "has version",
        "implements": "implemented by", "partnerOf": "partner of"}
+# a post change (任免) points at its person and post: from their side it reads as a change
+_IN.update({"person": "post change", "post": "post change"})
 # Order of the facts in a report: the ones a reader asks about first.
 _ORDER = ["post", "held by", "organization", "role", "chaired", "attended", "chaired by", "attended by",
           "funding", "funds", "party to", "party", "issued", "issued by", "serves", "served by", "located in",
@@ -105,6 +107,7 @@ class EntityReport:
     documents: list[str]
     statements: list[Statement] = field(default_factory=list)
     mentions: list[EvidenceRef] = field(default_factory=list)
+    timeline: Any = None  # a person's posts and post changes (kg.explore.timeline.Timeline)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data."""
@@ -134,6 +137,8 @@ class EntityReport:
                 lines += ["  " + line for line in ev.format().splitlines()]
             if len(shown) < len(self.mentions):
                 lines.append(f"  … {len(self.mentions) - len(shown)} more (--all shows them)")
+        if self.timeline:
+            lines += ["", self.timeline.format(max_evidence)]
         return "\n".join(lines)
 
 
@@ -210,4 +215,12 @@ def describe(G: nx.MultiDiGraph, node: str) -> EntityReport:
     return EntityReport(node=node, label=data.get("label", ""), type=data.get("type", ""),
                         aliases=list(data.get("aliases", [])), types=list(data.get("types", [])),
                         attributes=attributes, documents=list(data.get("documents", [])),
-                        statements=statements, mentions=list(_evidence(data.get("evidence", []))))
+                        statements=statements, mentions=list(_evidence(data.get("evidence", []))),
+                        timeline=_timeline(G, node))
+
+
+def _timeline(G: nx.MultiDiGraph, node: str):
+    """A person's timeline (posts with first/last seen dates, post changes), else None."""
+    from kg.explore.timeline import person_timeline
+
+    return person_timeline(G, node) or None

@@ -57,12 +57,14 @@ ENTITY_TYPES: tuple[tuple[str, str], ...] = (
     (str(PKG.Project), "Project"),
     (str(SCHEMA.MonetaryAmount), "Amount"),
     (str(PKG.Meeting), "Meeting"),
+    (str(PKG.PostChange), "PostChange"),
 )
 _MEASURE_KINDS = {str(PKG[k]): k for k in
                   ("Program", "PolicyDocument", "Plan", "Agreement", "Campaign", "ProjectList")}
 # An entity referenced by IRI only (no triples of its own) is typed by its IRI's path.
 _TYPE_BY_PATH = {"person": "Person", "post": "Post", "role": "Role", "district": "District", "org": "Organization",
-                 "measure": "Measure", "project": "Project", "amount": "Amount", "meeting": "Meeting"}
+                 "measure": "Measure", "project": "Project", "amount": "Amount", "meeting": "Meeting",
+                 "change": "PostChange"}
 _SKIPPED_TYPES = {str(PKG.Document), str(PKG.Evidence)}
 
 # literal properties → node attribute (numbers become floats, booleans bools)
@@ -182,6 +184,12 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
             docs[s]["name"] = str(o)
         elif p == str(PKG.sourcePath):
             docs[s].setdefault("paths", []).append(str(o))
+        elif p == str(PKG.asOf) and isinstance(o, Literal):  # every date a post was seen held
+            seen = attrs[s].setdefault("as_of_dates", [])
+            seen.append(str(o))
+            attrs[s]["as_of"] = max(seen)
+        elif p == str(PKG.changeKind):  # a post change's kind: Appointed, Removed …
+            attrs[s]["change_kind"] = _local(str(o))
         elif p in _ATTRIBUTES and isinstance(o, Literal):
             attrs[s][_ATTRIBUTES[p]] = _python(_ATTRIBUTES[p], o)
         elif isinstance(o, str):

@@ -207,6 +207,26 @@ class DocumentFacts:
     projects: list[Project] = field(default_factory=list)
     funding: list[FundingAmount] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    post_changes: list[PostChange] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+ChangeKind = Literal["Appointed", "Removed", "Elected", "Resigned", "Nominated"]
+#: Changes after which the person holds the post (org:holds); removals and resignations end one.
+HOLDING_CHANGES: frozenset[str] = frozenset({"Appointed", "Elected", "Nominated"})
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """A stated change of post (任免): ``kind`` is the ``pkg:`` change kind; ``date`` the decision or
+    meeting date the text gives (ISO date, year-month or year), None when it states none."""
+
+    person: str
+    kind: ChangeKind
+    role: str
+    org: str | None
+    as_written: str
+    date: str | None
+    evidence: Evidence

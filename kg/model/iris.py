@@ -173,3 +173,17 @@ def document_iri(sha256: str) -> URIRef:
     if len(sha256) < 16:
         raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
     return URIRef(f"{ID}doc/{sha256[:16].lower()}")
+
+
+def change_iri(person: str, region: str | None, kind: str, role: str, org: str | None, when: str) -> URIRef:
+    """``id:change/<slug(person-key|kind|role|org|when)>``; ``when`` is the stated date of the change,
+    or (lacking one) the stating document's hash, so two undated changes in different documents
+    stay apart while every document stating one dated change names the same node.
+
+    >>> a = change_iri("张某", "500000", "Appointed", "副区长", "大足区人民政府", "2023-02-20")
+    >>> a == change_iri("张某", "500000", "Removed", "副区长", "大足区人民政府", "2023-02-20")
+    False
+    >>> str(a).startswith("https://w3id.org/policykg/id/change/")
+    True
+    """
+    return _iri("change", f"{person_key(person, region)}|{kind}|{role}|{org or ''}|{when}")

@@ -75,6 +75,17 @@ class PKG(DefinedNamespace):
     plannedCompletion: URIRef
     amountKind: URIRef
     documentNumber: URIRef
+    # post changes (任免)
+    PostChange: URIRef
+    ChangeKind: URIRef
+    Appointed: URIRef
+    Removed: URIRef
+    Elected: URIRef
+    Resigned: URIRef
+    Nominated: URIRef
+    changeKind: URIRef
+    person: URIRef
+    post: URIRef
 
 
 #: The project's prefixes as plain IRI strings: the one map every query, export and display uses.

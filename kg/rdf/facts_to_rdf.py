@@ -516,6 +516,10 @@ class _DocumentGraphBuilder:
             self.amount(f)
         for r in self.facts.relations:
             self.relation(r)
+        from kg.rdf.post_changes import add_post_change  # post changes (任免): their own module
+
+        for c in self.facts.post_changes:
+            add_post_change(self, c, date_literal(c.date))
         return self.g
 
 
