@@ -14,6 +14,7 @@ __all__ = ["PIPELINE", "register_components"]
 # (component factory name, module that registers it), in pipeline order
 PIPELINE: tuple[tuple[str, str], ...] = (
     ("policykg_sentences", "extractors.sentences"),
+    ("policykg_ner", "extractors.ner"),
     ("policykg_districts", "extractors.districts"),
     ("policykg_organizations", "extractors.organizations"),
     ("policykg_persons", "extractors.persons"),

@@ -25,7 +25,7 @@ from kg.cli.explore import EXPLORE_COMMANDS, add_explore_commands
 
 __all__ = ["main", "make_parser"]
 
-SEGMENTERS = ("auto", "pkuseg", "jieba", "zh_core_web")
+SEGMENTERS = ("auto", "lac", "pkuseg", "jieba", "zh_core_web")
 EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 
 
@@ -45,7 +45,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to read")
     add_store_argument(b)
     b.add_argument("--prune", action="store_true", help="remove documents whose source file is gone")
-    b.add_argument("--segmenter", choices=SEGMENTERS, default="auto", help="word segmenter (default: auto)")
+    b.add_argument("--segmenter", choices=SEGMENTERS, default="auto",
+                   help="word segmenter (default: auto = $POLICYKG_SEGMENTER or lac)")
     b.add_argument("--json", action="store_true", help="print the build summary as JSON")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.add_argument("--max-bytes", type=int, default=50_000_000, metavar="N",
