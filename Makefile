@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install sample test lint clean
+.PHONY: install sample test lint clean eval
 
 $(BIN)/policykg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: install
 	$(BIN)/vulture kg extractors tests scripts/vulture_whitelist.py --min-confidence 60
 	$(BIN)/deptry .
 	$(BIN)/mypy kg/model kg/store
+
+# accuracy: seeds vs the answer key, People's Daily 1998 dev persons (both read from ../shared/eval)
+SEGMENTER ?= auto
+eval: install
+	$(BIN)/python -m bench.accuracy --segmenter $(SEGMENTER)
 
 test: lint
 	$(BIN)/python -m pytest
