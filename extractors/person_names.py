@@ -14,7 +14,8 @@ common words. Each rule here was measured on held-out text (README "Accuracy"):
 5. **length**: single surname + at most 2 characters, other non-transliterated names at most 4,
    **surname gate**: a Chinese surname (``surnames.txt``) or a transliterated name
    (``transliteration_chars.txt``) — both unless the model is sure (conf ≥ :data:`SURE`);
-6. **common word**: an unsure (conf < :data:`UNSURE`) name that is a dictionary word with a
+6. **reduplication**: an unsure two-character name of one character twice is a word ("殷殷");
+7. **common word**: an unsure (conf < :data:`UNSURE`) name that is a dictionary word with a
    non-name part of speech (:func:`extractors.lexicons.word_tags`) is rejected.
 
 >>> names = NameFilter.from_data()
@@ -133,6 +134,8 @@ class NameFilter:
         if name[-1] in self.breaking or (surname and not translit and any(c in self.breaking for c in name[surname:])):
             return None
         sure = conf >= SURE
+        if len(name) == 2 and name[0] == name[1] and not sure:
+            return None  # a reduplicated word ("殷殷", "炎炎"), not a surname + given name
         # transliterated names may be long (斯卡尔法罗); Han names are surname + 1-2 characters
         limit = 3 if surname == 1 and not translit else None if translit and surname != 2 else 4
         too_long = limit is not None and len(name) > limit
