@@ -8,7 +8,8 @@ core and tags one string per call). Three properties of the exported model shape
 * its ``length`` input is ignored, so padding changes the tags of a shorter string: a batch only
   ever holds strings of exactly the same length;
 * a line break fed to the model is glued into the neighbouring word ("张\\n宇星" becomes one
-  name), so the model sees one sentence at a time, never a "\\n" nor edge whitespace;
+  name), so the model sees one sentence at a time and never whitespace (a byline's spaces
+  separate names);
 * there is no maximum length (GRU), but long pieces batch badly: a sentence longer than
   :data:`MAX_CHUNK` is cut after its last comma/colon inside the window.
 
@@ -19,8 +20,8 @@ label), ``doc._.ner_per_prob`` (per character, the probability of being inside a
 ``word_bounds`` is set, ``doc._.word_bounds`` in the character tokenizer's format, which lets LAC
 serve as the pipeline's segmenter.
 
->>> LacModel.chunks("甲乙。\\n 丙丁，戊己")
-[(0, 3), (5, 10)]
+>>> LacModel.chunks("甲乙。\\n 丙丁，戊 己")
+[(0, 3), (5, 9), (10, 11)]
 """
 
 from __future__ import annotations
@@ -103,11 +104,11 @@ class LacModel:
     @staticmethod
     def chunks(text: str, max_len: int = MAX_CHUNK) -> list[tuple[int, int]]:
         """``[start, end)`` pieces of ``text`` to tag: one per sentence, never holding a line break
-        or edge whitespace, at most ``max_len`` characters (cut after a comma, else anywhere)."""
+        or any whitespace, at most ``max_len`` characters (cut after a comma, else anywhere)."""
         pieces: list[tuple[int, int]] = []
-        for line in re.finditer(r"[^\n]+", text):
-            start = line.start()
-            ends = [m.end() for m in _SENTENCE_END.finditer(text, line.start(), line.end())] + [line.end()]
+        for run in re.finditer(r"\S+", text):
+            start = run.start()
+            ends = [m.end() for m in _SENTENCE_END.finditer(text, run.start(), run.end())] + [run.end()]
             for end in ends:
                 while end - start > max_len:
                     cut = max((m.end() for m in _SOFT_BREAK.finditer(text, start, start + max_len)), default=0)
@@ -117,15 +118,7 @@ class LacModel:
                 if end > start:
                     pieces.append((start, end))
                 start = max(start, end)
-        trimmed = []
-        for start, end in pieces:
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                trimmed.append((start, end))
-        return trimmed
+        return pieces
 
     def _ids(self, text: str) -> list[int]:
         vocab, q2b, oov = self.vocab, self.q2b, self.oov

@@ -65,9 +65,9 @@ def merge_person_words(words: list[tuple[int, int, str]], confs: list[float], te
             nxt_start, nxt_end, nxt_tag = words[j]
             if nxt_tag == "PER" and nxt_start == end and names.one_name(text[start:end], text[nxt_start:nxt_end]):
                 end, conf, j = nxt_end, min(conf, confs[j]), j + 1
-            elif (j + 1 < n and nxt_start == end and text[nxt_start:nxt_end] in (*DOTS, "—", "-")
-                  and words[j + 1][2] == "PER" and words[j + 1][0] == nxt_end):
-                end, conf, j = words[j + 1][1], min(conf, confs[j + 1]), j + 2
+            elif nxt_start == end and text[nxt_start:nxt_end] in (*DOTS, "—", "-") and \
+                    (k := _next_part(words, j + 1)) is not None:
+                end, conf, j = words[k][1], min(conf, confs[k]), k + 1
             else:
                 break
         if (end - start == 2 and j < n and words[j][1] - words[j][0] == 1 and words[j][0] == end
@@ -76,6 +76,19 @@ def merge_person_words(words: list[tuple[int, int, str]], confs: list[float], te
         out.append(NameCandidate(start, end, conf))
         i = j
     return out
+
+
+def _next_part(words: list[tuple[int, int, str]], k: int) -> int | None:
+    """Index of the PER word that continues a name after "·": the next word, or one behind at
+    most two one-character words the model split off it ("·" 买 | 买提)."""
+    for gap in range(3):
+        if k + gap >= len(words) or words[k + gap][2] == "w" or (gap and words[k + gap][0] != words[k + gap - 1][1]):
+            return None
+        if words[k + gap][2] == "PER":
+            return k + gap
+        if words[k + gap][1] - words[k + gap][0] != 1:
+            return None
+    return None
 
 
 class NameFilter:
