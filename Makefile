@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install sample test lint clean eval
+.PHONY: install sample test lint clean eval pkuseg
 
 $(BIN)/policykg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel numpy cython
 	$(BIN)/pip install -q -e ".[dev]"
-	$(BIN)/policykg setup
 	@touch $@
+
+# optional: the pkuseg model, only for `policykg build --segmenter pkuseg` (the default, lac, ships in its wheel)
+pkuseg: install
+	$(BIN)/policykg setup
 
 install: $(BIN)/policykg
 
