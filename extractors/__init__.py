@@ -1,4 +1,4 @@
-"""Rule-based spaCy pipeline components that turn a Chinese policy text into typed facts.
+"""spaCy pipeline components (a statistical NER backbone, then rules) that turn a Chinese policy text into facts.
 
 Each module registers one component with ``@Language.factory``; :data:`PIPELINE` is their order.
 Components read the spans earlier ones wrote (see :mod:`extractors.annotations`) and append
