@@ -15,8 +15,8 @@ core and tags one string per call). Three properties of the exported model shape
 
 The component writes ``doc.spans["ner"]`` (PER/ORG/LOC/TIME, ``span._.ner_conf`` = the least
 probability of the label's type over the span's characters), optionally ``doc.ents``, LAC's
-words as ``doc._.lac_words`` ``[(start, end, tag)]`` (tag: a POS such as n, v, nz, or an entity
-label), ``doc._.ner_per_prob`` (per character, the probability of being inside a PER) and, when
+words as ``doc._.lac_words`` ``[(start, end, tag, confidence)]`` (tag: a POS such as n, v, nz, or
+an entity label), ``doc._.ner_per_prob`` (per character, the probability of being inside a PER) and, when
 ``word_bounds`` is set, ``doc._.word_bounds`` in the character tokenizer's format, which lets LAC
 serve as the pipeline's segmenter.
 
@@ -232,7 +232,7 @@ class NerTagger:
                 yield doc
 
     def _annotate(self, doc: Doc, tagged: Tagged) -> None:
-        doc._.lac_words = [(w.start, w.end, w.tag) for w in tagged.words]
+        doc._.lac_words = [(w.start, w.end, w.tag, w.conf) for w in tagged.words]
         doc._.ner_per_prob = tagged.per_prob
         if self.word_bounds:
             bounds = bytearray(len(doc) + 1)

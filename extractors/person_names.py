@@ -50,24 +50,24 @@ class NameCandidate:
     conf: float
 
 
-def merge_person_words(words: list[tuple[int, int, str]], confs: list[float], text: str,
-                       per_prob, names: NameFilter) -> list[NameCandidate]:
-    """Person candidates from LAC words ``(start, end, tag)`` with their confidences (rules 1-2)."""
+def merge_person_words(words: list[tuple[int, int, str, float]], text: str, per_prob,
+                       names: NameFilter) -> list[NameCandidate]:
+    """Person candidates from LAC words ``(start, end, tag, confidence)`` (rules 1-2)."""
     out: list[NameCandidate] = []
     i, n = 0, len(words)
     while i < n:
-        start, end, tag = words[i]
+        start, end, tag, conf = words[i]
         if tag != "PER":
             i += 1
             continue
-        conf, j = confs[i], i + 1
+        j = i + 1
         while j < n:
-            nxt_start, nxt_end, nxt_tag = words[j]
+            nxt_start, nxt_end, nxt_tag, nxt_conf = words[j]
             if nxt_tag == "PER" and nxt_start == end and names.one_name(text[start:end], text[nxt_start:nxt_end]):
-                end, conf, j = nxt_end, min(conf, confs[j]), j + 1
+                end, conf, j = nxt_end, min(conf, nxt_conf), j + 1
             elif nxt_start == end and text[nxt_start:nxt_end] in (*DOTS, "—", "-") and \
                     (k := _next_part(words, j + 1)) is not None:
-                end, conf, j = words[k][1], min(conf, confs[k]), k + 1
+                end, conf, j = words[k][1], min(conf, words[k][3]), k + 1
             else:
                 break
         if (end - start == 2 and j < n and words[j][1] - words[j][0] == 1 and words[j][0] == end
@@ -78,7 +78,7 @@ def merge_person_words(words: list[tuple[int, int, str]], confs: list[float], te
     return out
 
 
-def _next_part(words: list[tuple[int, int, str]], k: int) -> int | None:
+def _next_part(words: list[tuple[int, int, str, float]], k: int) -> int | None:
     """Index of the PER word that continues a name after "·": the next word, or one behind at
     most two one-character words the model split off it ("·" 买 | 买提)."""
     for gap in range(3):

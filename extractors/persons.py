@@ -125,29 +125,15 @@ class PersonRecognizer:
         if self.names is None or not words:
             return {}
         text = text_of(doc)
-        confs = [1.0] * len(words)
-        for span in doc.spans.get("ner", []):  # PER confidences; other words never become names
-            confs[self._word_index(words, span.start_char)] = span._.ner_conf
         taken = [(s.start, s.end) for group in ("orgs", "districts") for s in doc.spans.get(group, [])]
         out: dict[int, tuple[int, float]] = {}
-        for cand in merge_person_words(words, confs, text, doc._.ner_per_prob, self.names):
+        for cand in merge_person_words(words, text, doc._.ner_per_prob, self.names):
             name = self.names.clean(text[cand.start:cand.end], cand.conf)
             at = text.find(name, cand.start, cand.end) if name else -1
             if at < 0 or any(a <= at and at + len(name) <= b and b - a > len(name) for a, b in taken):
                 continue
             out[at] = (at + len(name), cand.conf)
         return out
-
-    @staticmethod
-    def _word_index(words: list[tuple[int, int, str]], start: int) -> int:
-        lo, hi = 0, len(words)
-        while lo < hi:  # words are sorted by start
-            mid = (lo + hi) // 2
-            if words[mid][0] < start:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -225,6 +211,8 @@ class PersonRecognizer:
                 names.update(spans)
         leaders = self._leader_lists(doc, ner, names)
         self._add_ner_names(doc, ner, names, {start for start, _ in chains} | {s for _, _, s, _ in shared})
+        chains = [(s, e) for s, e in chains if names.get(s) == e]  # not names dropped as common words
+        shared = [item for item in shared if names.get(item[2]) == item[3]]
         self._emit(doc, names, chains, shared, leaders)
         return doc
 

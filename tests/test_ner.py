@@ -93,11 +93,11 @@ def test_unsure_reduplicated_and_common_words_are_rejected(names):
     assert names.clean("高级", 0.9) == "高级"  # the check only breaks ties
 
 
-def _words(text: str, cuts: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+def _words(text: str, cuts: list[tuple[str, str]], conf: float = 0.9) -> list[tuple[int, int, str, float]]:
     out, pos = [], 0
     for piece, tag in cuts:
         assert text.startswith(piece, pos)
-        out.append((pos, pos + len(piece), tag))
+        out.append((pos, pos + len(piece), tag, conf))
         pos += len(piece)
     return out
 
@@ -106,10 +106,10 @@ def test_foreign_names_are_merged_across_the_dot_and_han_names_stay_apart(names)
     text = "阿依古丽·买买提和韩明哲林晓岚"
     words = _words(text, [("阿依古丽", "PER"), ("·", "w"), ("买", "v"), ("买提", "PER"), ("和", "c"),
                           ("韩明哲", "PER"), ("林晓岚", "PER")])
-    found = merge_person_words(words, [0.9] * len(words), text, [0.0] * (len(text) + 1), names)
+    found = merge_person_words(words, text, [0.0] * (len(text) + 1), names)
     assert [text[c.start:c.end] for c in found] == ["阿依古丽·买买提", "韩明哲", "林晓岚"]
-    split_foreign = _words("卡洛斯塔", [("卡洛", "PER"), ("斯塔", "PER")])
-    found = merge_person_words(split_foreign, [0.9, 0.7], "卡洛斯塔", [0.0] * 5, names)
+    split_foreign = [(0, 2, "PER", 0.9), (2, 4, "PER", 0.7)]  # 卡洛|斯塔
+    found = merge_person_words(split_foreign, "卡洛斯塔", [0.0] * 5, names)
     assert [(c.start, c.end, c.conf) for c in found] == [(0, 4, 0.7)]
 
 
@@ -117,9 +117,9 @@ def test_a_cut_name_is_extended_when_the_model_still_sees_a_person(names):
     text = "韩明之说"
     words = _words(text, [("韩明", "PER"), ("之", "u"), ("说", "v")])
     prob = [0.9, 0.9, 0.3, 0.0, 0.0]
-    assert [(c.start, c.end) for c in merge_person_words(words, [0.9] * 3, text, prob, names)] == [(0, 3)]
+    assert [(c.start, c.end) for c in merge_person_words(words, text, prob, names)] == [(0, 3)]
     prob[2] = 0.05
-    assert [(c.start, c.end) for c in merge_person_words(words, [0.9] * 3, text, prob, names)] == [(0, 2)]
+    assert [(c.start, c.end) for c in merge_person_words(words, text, prob, names)] == [(0, 2)]
 
 
 # -- persons and officials through the pipeline -------------------------------------------------
@@ -149,8 +149,8 @@ def test_lac_word_bounds_come_from_the_ner_component():
 
     doc = load_pipeline("lac")("区委书记韩明哲主持会议。\n林晓岚出席。")
     assert doc._.word_bounds is not None
-    starts = {s for s, _, _ in doc._.lac_words}
-    assert all(bool(doc._.word_bounds[i]) == (i in starts or i in {e for _, e, _ in doc._.lac_words})
+    starts = {s for s, _, _, _ in doc._.lac_words}
+    assert all(bool(doc._.word_bounds[i]) == (i in starts or i in {e for _, e, _, _ in doc._.lac_words})
                for i in range(1, len(doc)))
     assert [s.text for s in doc.spans["ner"] if s.label_ == "PER"] == ["韩明哲", "林晓岚"]
 

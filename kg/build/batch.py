@@ -39,9 +39,9 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.build.workers import Extracted, open_executor
 from kg.model.facts import DocumentFacts
 from kg.model.iris import document_iri
-from kg.build.workers import Extracted, open_executor
 from kg.store.knowledge_store import (
     KnowledgeStore,
     add_path_ops,

@@ -21,7 +21,7 @@ document's named graph, it never appends to it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,9 +59,9 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
                      max_bytes: int = 50_000_000, max_chars: int = 1_000_000) -> Extracted:
     """Read, normalize and extract the file ``path``; ``key`` is the source path recorded in the
     graph. Never raises for a bad file: the reason is in ``failure``."""
-    from kg.rdf.facts_to_rdf import document_graph
-    from kg.ingest.readers import IngestError, read_document
     from kg.ingest.normalize import normalize
+    from kg.ingest.readers import IngestError, read_document
+    from kg.rdf.facts_to_rdf import document_graph
 
     out = Extracted(path, key)
     try:
