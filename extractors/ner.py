@@ -216,7 +216,8 @@ class NerTagger:
         return get_model(self.threads, self.decode)
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        """Load the model now rather than on the first document."""
+        """Load the model now rather than on the first document (spaCy's signature)."""
+        del get_examples, nlp
         _ = self.model
 
     def __call__(self, doc: Doc) -> Doc:
