@@ -173,3 +173,25 @@ def test_pkuseg_without_its_model_fails_and_says_how_to_get_it(monkeypatch, tmp_
             load_segmenter("pkuseg")
     finally:
         load_segmenter.cache_clear()
+
+
+def test_an_unsure_tagged_name_needs_corroboration():
+    import numpy as np
+
+    from extractors.pipeline import load_pipeline
+
+    nlp = load_pipeline("jieba")
+    persons = nlp.get_pipe("policykg_persons")
+    text = "林晓岚来了。韩明哲、周子墨也来了。林晓岚笑了。"
+    doc = nlp.make_doc(text)
+    doc._.ner_per_prob = np.zeros(len(text), dtype=np.float32)
+
+    def kept(ner: dict[int, tuple[int, float]]) -> set[str]:
+        names: dict[int, int] = {}
+        persons._add_ner_names(doc, ner, names, set())
+        return {text[s:e] for s, e in names.items()}
+
+    assert kept({0: (3, 0.3)}) == set()  # unsure, alone
+    assert kept({0: (3, 0.3), 17: (20, 0.9)}) == {"林晓岚"}  # sure elsewhere in the document
+    assert kept({6: (9, 0.9), 10: (13, 0.3)}) == {"韩明哲", "周子墨"}  # listed next to an accepted name
+    assert kept({10: (13, 0.3)}) == set()
