@@ -23,7 +23,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-__all__ = ["DEFAULT_SEGMENTER", "SEGMENTERS", "ModelUnavailable", "fetch_pkuseg_model", "load_segmenter",
+__all__ = ["DEFAULT_SEGMENTER", "SEGMENTERS", "ModelUnavailable", "check_segmenter", "fetch_pkuseg_model",
+           "load_segmenter",
            "pkuseg_model_dir", "resolve_segmenter"]
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,17 @@ def resolve_segmenter(name: str = "auto") -> str:
     return chosen
 
 
+def check_segmenter(name: str = "auto") -> str:
+    """The segmenter ``name`` resolves to; raises :class:`ModelUnavailable` when its model is missing."""
+    chosen = resolve_segmenter(name)
+    if chosen == "pkuseg" and not _has_pkuseg_model(pkuseg_model_dir()):
+        raise ModelUnavailable(f"--segmenter pkuseg: no pkuseg model in {pkuseg_model_dir()}. Run `policykg setup` "
+                               "to download it (or use --segmenter lac, which needs no download)")
+    if chosen == "zh_core_web" and not installed_zh_model():
+        raise ModelUnavailable(f"no zh_core_web_* model installed (looked for {', '.join(ZH_MODELS)})")
+    return chosen
+
+
 @cache
 def load_segmenter(name: str = "auto") -> Callable[[str], list[str]] | None:
     """A callable ``text -> list[str]`` of words, loaded once per process; None for "lac", whose
@@ -116,29 +128,22 @@ def load_segmenter(name: str = "auto") -> Callable[[str], list[str]] | None:
     ``name``: "auto" (see :func:`resolve_segmenter`), "lac", "pkuseg", "jieba" or "zh_core_web".
     An explicit model that is not installed raises :class:`ModelUnavailable`, never a fallback.
     """
-    chosen = resolve_segmenter(name)
+    chosen = check_segmenter(name)
     if name == "auto":
         log.info("segmenter: %s (auto)", chosen)
     if chosen == "lac":
         return None
     if chosen == "zh_core_web":
-        model = installed_zh_model()
-        if not model:
-            raise ModelUnavailable(f"no zh_core_web_* model installed (looked for {', '.join(ZH_MODELS)})")
-        return _zh_core_web_segmenter(model)
+        return _zh_core_web_segmenter(installed_zh_model())
     if chosen == "pkuseg":
         return _pkuseg_segmenter()
     return _jieba_segmenter()
 
 
 def _pkuseg_segmenter():
-    folder = pkuseg_model_dir()
-    if not _has_pkuseg_model(folder):
-        raise ModelUnavailable(f"--segmenter pkuseg: no pkuseg model in {folder}. Run `policykg setup` "
-                               "to download it (or use --segmenter lac, which needs no download)")
     import spacy_pkuseg
 
-    seg = spacy_pkuseg.pkuseg(model_name=str(folder))
+    seg = spacy_pkuseg.pkuseg(model_name=str(pkuseg_model_dir()))
     return seg.cut
 
 
