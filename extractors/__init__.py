@@ -1,4 +1,4 @@
-"""Rule-based spaCy pipeline components that turn a Chinese policy text into typed facts.
+"""spaCy pipeline components (a statistical NER backbone, then rules) that turn a Chinese policy text into facts.
 
 Each module registers one component with ``@Language.factory``; :data:`PIPELINE` is their order.
 Components read the spans earlier ones wrote (see :mod:`extractors.annotations`) and append
@@ -14,6 +14,7 @@ __all__ = ["PIPELINE", "register_components"]
 # (component factory name, module that registers it), in pipeline order
 PIPELINE: tuple[tuple[str, str], ...] = (
     ("policykg_sentences", "extractors.sentences"),
+    ("policykg_ner", "extractors.ner"),
     ("policykg_districts", "extractors.districts"),
     ("policykg_organizations", "extractors.organizations"),
     ("policykg_persons", "extractors.persons"),

@@ -1,7 +1,9 @@
 """The Doc/Span extensions the extractors share, and helpers to read and write them.
 
 Span groups written by the components (``doc.spans[NAME]``):
-``districts``, ``orgs``, ``persons``, ``roles``, ``measures``, ``projects``, ``money``.
+``ner`` (statistical PER/ORG/LOC/TIME, ``span._.ner_conf``), ``districts``, ``orgs``, ``persons``,
+``roles``, ``measures``, ``projects``, ``money``. ``doc._.lac_words`` and ``doc._.ner_per_prob`` hold
+the NER model's words and per-character person probability (:mod:`extractors.ner`).
 Each span has ``span._.key`` (canonical key: adcode for districts, canonical name otherwise) and
 ``span._.kind`` (organization kind, measure class, role family ...).
 Every component also appends its typed facts to ``doc._.facts`` (:class:`kg.model.facts.DocumentFacts`).
@@ -29,10 +31,11 @@ __all__ = [
 def register_extensions() -> None:
     """Register the custom attributes once per process (idempotent)."""
     for name, default in (("word_bounds", None), ("facts", None), ("doc_date", None), ("region", None),
-                          ("sentence_starts", None), ("document_header", None), ("clauses", None)):
+                          ("sentence_starts", None), ("document_header", None), ("clauses", None),
+                          ("lac_words", None), ("ner_per_prob", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
-    for name in ("key", "kind", "value"):
+    for name in ("key", "kind", "value", "ner_conf"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
 

@@ -1,14 +1,17 @@
-"""Persons and their posts, recognized on characters around titles, bylines and lists.
+"""Persons and their posts: the statistical tagger's names plus names read off titles, bylines, lists.
 
-A personal name is a surname from ``surnames.txt`` plus one or two characters, accepted only in a
-context that marks it as a name:
+Names come from two sources. The NER component's PER spans (:mod:`extractors.ner`), filtered by
+:mod:`extractors.person_names`; an unsure one (conf < 0.5) is kept only when a context rule below
+also sees it or the same name is sure elsewhere in the document. And the context rules: a surname
+from ``surnames.txt`` plus one or two characters, accepted in a context that marks it as a name:
 
 * after a title chain: "大足区委副书记、区长、领导小组副组长王建华" (the chain gives the posts);
 * before a title: "孙宏伟市长", "高峰书记";
 * bylines and credits: "记者冯悦", "（记者吴涛 韩冰）", "摄/许静";
 * an interview speaker at a paragraph start: "马志刚：";
 * a clause-initial name followed by a speech verb: "孙立平强调"; a name before 同志;
-* a "、"-list ending in 等 ("郭振华、周立新等7名院士").
+* a "、"-list ending in 等 ("郭振华、周立新等7名院士");
+* a list after a leaders cue (``leader_list_cues.txt``: "区领导某甲、某乙出席"): officials.
 
 Each title in a chain becomes a :class:`kg.model.facts.Post` whose organization is the one written
 before the title, the one the title implies ("区长" → the district's government), or the one the
@@ -26,6 +29,7 @@ from spacy.tokens import Doc
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import local_district, organ_names
 from extractors.lexicons import admin_divisions, read_entries, read_table
+from extractors.person_names import DOTS, UNSURE, NameFilter, common_word, merge_person_words
 from kg.model.facts import PUBLIC_ORG_KINDS, Person, Post
 
 __all__ = ["PersonRecognizer", "Role"]
@@ -33,13 +37,9 @@ __all__ = ["PersonRecognizer", "Role"]
 PUNCT = set("，。；：、！？,.;:!?（）()“”‘’《》〈〉「」『』【】 \n\t□■●▲—-*/·")
 CLAUSE_END = set("，。；：！？,.;:!?\n（）()“”《》")
 # characters that (almost) never occur in a given name: function words, numerals, organ words
-NON_NAME = set("的了是在和与等为及对说表指主参出会介到向从被把将就都也还又并而但或于以之其这那该"
-               "各每有无不没要能可应已所着过们个二三四五六七八九十百千万亿年月日时区市县省局委部"
-               "书记员组党府院站办处科镇乡村街社报讯摄")
-SPEECH_VERBS = ("强调", "指出", "表示", "介绍", "主持", "要求", "认为", "提出", "说", "称", "谈到", "坦言")
-AFTER_NAME = ("同志", "等", "主持", "出席", "参加", "介绍", "表示", "强调", "指出", "说", "调研",
-              "会见", "担任", "一行", "带队", "讲话", "作", "在", "到", "率", "摄", "对", "向", "是",
-              "为", "认为", "坦言", "谈到", "称", "主攻", "加入", "毕业", "来自", "先后", "也")
+NON_NAME = frozenset(read_entries("person_non_name_chars.txt"))
+SPEECH_VERBS = read_entries("person_speech_verbs.txt")
+AFTER_NAME = read_entries("person_after_name.txt")
 STRONG_SURNAMES = 140
 AFFILIATIONS = frozenset({"university", "academy", "institution", "hospital", "enterprise"})
 # organs named only as written; development-zone committees hold public office too
@@ -62,12 +62,18 @@ class Role:
 class PersonRecognizer:
     """Write ``doc.spans["persons"]``/``["roles"]`` and Person + Post facts."""
 
-    def __init__(self, surnames: tuple[str, ...], roles: dict[str, Role]) -> None:
+    def __init__(self, surnames: tuple[str, ...], roles: dict[str, Role], names: NameFilter | None = None,
+                 leader_cues: tuple[str, ...] = ()) -> None:
+        self.names = names
+        self.leader_re = re.compile("|".join(map(re.escape, sorted(leader_cues, key=len, reverse=True)))) \
+            if leader_cues else None
         self.compound = frozenset(s for s in surnames if len(s) == 2)
         singles = [s for s in surnames if len(s) == 1]
         self.single = frozenset(singles)
         self.strong = frozenset(singles[:STRONG_SURNAMES])
         self.roles = roles
+        # titles and honorifics (2+ characters) a name may follow: "总统某某"
+        self.titles_before = tuple(t for t in (*roles, *(names.suffixes if names else ())) if len(t) >= 2)
         self.role_re = re.compile("|".join(map(re.escape, sorted(roles, key=len, reverse=True))))
 
     # -- names ----------------------------------------------------------------------------------
@@ -112,13 +118,33 @@ class PersonRecognizer:
         return options[-1] if options and lenient_end else None
 
     # -- the component --------------------------------------------------------------------------
+    def ner_names(self, doc: Doc) -> dict[int, tuple[int, float]]:
+        """The NER component's filtered person names: start -> (end, confidence). Names inside a
+        recognized organization or district name are left to those."""
+        words = doc._.lac_words
+        if self.names is None or not words:
+            return {}
+        text = text_of(doc)
+        taken = [(s.start, s.end) for group in ("orgs", "districts") for s in doc.spans.get(group, [])]
+        out: dict[int, tuple[int, float]] = {}
+        for cand in merge_person_words(words, text, doc._.ner_per_prob, self.names):
+            name = self.names.clean(text[cand.start:cand.end], cand.conf)
+            at = text.find(name, cand.start, cand.end) if name else -1
+            if at < 0 or any(a <= at and at + len(name) <= b and b - a > len(name) for a, b in taken):
+                continue
+            out[at] = (at + len(name), cand.conf)
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         names: dict[int, int] = {}  # start -> end
         chains: list[tuple[int, int]] = []  # (name start, chain end == name start)
         shared: list[tuple[int, int, int, int]] = []  # (title start, title end, name start, name end)
+        ner = self.ner_names(doc)
         for m in self.role_re.finditer(text):
-            e = self.name_at(doc, m.end())
+            # the tagger's name right after a title chain (not "殷殷嘱托"); else surname + 1-2 characters
+            tagged = ner.get(m.end())
+            e = tagged[0] if tagged and text[m.end()] != text[m.end() + 1] else self.name_at(doc, m.end())
             if e is not None and not self._role_continues(text, m.end()):
                 names.setdefault(m.end(), e)
                 chains.append((m.end(), e))
@@ -183,8 +209,69 @@ class PersonRecognizer:
                 pos += len(item) + 1
             if len(spans) == len(items):
                 names.update(spans)
-        self._emit(doc, names, chains, shared)
+        leaders = self._leader_lists(doc, ner, names)
+        self._add_ner_names(doc, ner, names, {start for start, _ in chains} | {s for _, _, s, _ in shared})
+        chains = [(s, e) for s, e in chains if names.get(s) == e]  # not names dropped as common words
+        shared = [item for item in shared if names.get(item[2]) == item[3]]
+        self._emit(doc, names, chains, shared, leaders)
         return doc
+
+    def _leader_lists(self, doc: Doc, ner: dict[int, tuple[int, float]], names: dict[int, int]) -> set[str]:
+        """Names listed after a leaders cue ("区领导某甲、某乙"), added to ``names``; returns them."""
+        text = text_of(doc)
+        leaders: set[str] = set()
+        for m in self.leader_re.finditer(text) if self.leader_re else ():
+            pos = m.end() + (1 if text[m.end():m.end() + 1] in ("：", ":") else 0)
+            while pos < len(text):
+                end = names.get(pos) or (ner[pos][0] if pos in ner else
+                                         self.name_at(doc, pos, strong=True, lenient_end=True))
+                if end is None:
+                    break
+                names.setdefault(pos, end)
+                leaders.add(text[pos:end])
+                if text[end:end + 1] != "、":
+                    break
+                pos = end + 1
+        return leaders
+
+    def _add_ner_names(self, doc: Doc, ner: dict[int, tuple[int, float]], names: dict[int, int],
+                       protected: set[int]) -> None:
+        """Merge the tagger's names into the context rules' ``names``.
+
+        A context-read name that is a common non-name word ("连忙") the tagger does not read as a
+        person is dropped. A tagger's name is kept when it is sure, sure elsewhere in the document,
+        written as a foreign name (A·B), or listed with "、" next to an accepted name; a sure one
+        replaces the differently cut context names it overlaps (not those after a title chain,
+        ``protected``).
+        """
+        text = text_of(doc)
+        per_prob = doc._.ner_per_prob
+        if per_prob is not None and self.names is not None:
+            for start, end in list(names.items()):
+                if common_word(text[start:end]) and per_prob[start:end].mean() < UNSURE:
+                    del names[start]
+                    protected.discard(start)
+        best: dict[str, float] = {}
+        for start, (end, conf) in ner.items():
+            best[text[start:end]] = max(conf, best.get(text[start:end], 0.0))
+        accepted = set(names.items()) | {(s, e) for s, (e, c) in ner.items() if best[text[s:e]] >= UNSURE}
+        ends, starts = {e for _, e in accepted}, {s for s, _ in accepted}
+        known = {text[s:e] for s, e in accepted}
+        for start, (end, conf) in sorted(ner.items()):
+            name = text[start:end]
+            listed = (text[end:end + 1] == "、" and end + 1 in starts) or \
+                (start > 0 and text[start - 1] == "、" and start - 1 in ends)
+            titled = text.startswith(self.names.suffixes, end) or text.endswith(self.titles_before, 0, start)
+            if best[name] < UNSURE and not listed and not titled and not any(c in DOTS for c in name):
+                continue
+            overlapping = [s for s, e in names.items() if s < end and start < e and (s, e) != (start, end)]
+            if overlapping and ((conf < UNSURE and not any(c in DOTS for c in name))
+                                or protected.intersection(overlapping)):
+                continue  # a context rule read a name here (or the tagger is unsure of its cut)
+            for s in overlapping:
+                del names[s]
+            for offset, piece in _split_run(name, known - {name}) or [(0, name)]:
+                names[start + offset] = start + offset + len(piece)
 
     def _name_line(self, doc: Doc, start: int, line: str, names: dict[int, int]) -> None:
         """Every token of a short line of space-separated names is a name, or none is."""
@@ -215,7 +302,7 @@ class PersonRecognizer:
 
     # -- facts ----------------------------------------------------------------------------------
     def _emit(self, doc: Doc, names: dict[int, int], chains: list[tuple[int, int]],
-              shared: list[tuple[int, int, int, int]]) -> None:
+              shared: list[tuple[int, int, int, int]], leaders: set[str]) -> None:
         facts = facts_of(doc)
         text = text_of(doc)
         posts_by_name: dict[str, list[Post]] = {}
@@ -239,7 +326,8 @@ class PersonRecognizer:
                 if post:
                     posts_by_name.setdefault(name, []).append(post)
         seen_posts: set[tuple[str, str, str | None, int]] = set()
-        officials = {name for name, posts in posts_by_name.items() if any(self._is_public(doc, p) for p in posts)}
+        officials = leaders | {name for name, posts in posts_by_name.items()
+                               if any(self._is_public(doc, p) for p in posts)}
         for start, end in sorted(names.items()):
             name = text[start:end]
             add_span(doc, "persons", start, end, "PERSON", key=name)
@@ -347,6 +435,22 @@ class PersonRecognizer:
         return previous_org
 
 
+def _split_run(name: str, known: set[str]) -> list[tuple[int, str]] | None:
+    """``name`` as a run of names known elsewhere in the document ("甲乙丙丁" → "甲乙", "丙丁"),
+    or None when it is not one (a tagger sometimes reads a list written without 、 as one name)."""
+    if len(name) < 4:
+        return None
+    for size in (2, 3, 4):
+        head, tail = name[:size], name[size:]
+        if head in known:
+            if tail in known:
+                return [(0, head), (size, tail)]
+            rest = _split_run(tail, known)
+            if rest:
+                return [(0, head), *((size + o, p) for o, p in rest)]
+    return None
+
+
 def _head(org: str) -> str:
     """An organization's name without its organ word: "绵阳高新区党工委" → "绵阳高新区"."""
     for organ in BARE_ORGANS:
@@ -372,7 +476,12 @@ def _is_cjk(c: str) -> bool:
 
 @Language.factory("policykg_persons",
                   assigns=["doc.spans", "doc._.facts", "span._.key", "span._.kind"],
-                  default_config={"surnames": "surnames.txt", "roles": "roles.tsv"})
-def make_person_recognizer(nlp: Language, name: str, surnames: str, roles: str) -> PersonRecognizer:
+                  requires=["doc._.lac_words", "doc._.ner_per_prob"],
+                  default_config={"surnames": "surnames.txt", "roles": "roles.tsv",
+                                  "leader_cues": "leader_list_cues.txt", "use_ner": True})
+def make_person_recognizer(nlp: Language, name: str, surnames: str, roles: str, leader_cues: str,
+                           use_ner: bool) -> PersonRecognizer:
+    """``use_ner``: add the NER component's filtered names to the context rules' names."""
     table = {row[0]: Role(*row[:4]) for row in read_table(roles)}
-    return PersonRecognizer(read_entries(surnames), table)
+    return PersonRecognizer(read_entries(surnames), table, NameFilter.from_data() if use_ner else None,
+                            read_entries(leader_cues))

@@ -24,6 +24,7 @@ from extractors import register_components
 from extractors.annotations import facts_of, register_extensions
 from extractors.documents import find_policy_document
 from extractors.resolution import resolve_facts
+from extractors.segmenters import resolve_segmenter
 from kg.model.facts import DocumentFacts, Evidence
 
 __all__ = ["CHUNK_CHARS", "extract_facts", "load_pipeline", "merge_facts", "split_chunks"]
@@ -38,15 +39,18 @@ _SENTENCE_ENDS = "。！？；!?;"
 def load_pipeline(segmenter: str = "auto") -> Language:
     """The extraction pipeline: blank Chinese with the character tokenizer and every component.
 
-    ``segmenter``: "auto", "zh_core_web", "pkuseg" or "jieba" (see :mod:`extractors.segmenters`).
+    ``segmenter``: "auto", "lac", "pkuseg", "jieba" or "zh_core_web" (see :mod:`extractors.segmenters`);
+    with "lac" the NER component's words are the word bounds, so no second model runs.
     """
     register_extensions()
     import extractors.tokenizer  # noqa: F401  (registers the tokenizer)
 
+    chosen = resolve_segmenter(segmenter)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
-        "@tokenizers": "policykg.char_tokenizer.v1", "segmenter": segmenter}}})
+        "@tokenizers": "policykg.char_tokenizer.v1", "segmenter": chosen}}})
+    configs = {"policykg_ner": {"word_bounds": chosen == "lac"}}
     for name in register_components():
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=configs.get(name, {}))
     nlp.max_length = 5_000_000
     return nlp
 

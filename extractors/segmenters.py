@@ -1,8 +1,12 @@
-"""Word segmenters for the character tokenizer, and obtaining the pkuseg model they need.
+"""Word segmenters for the character tokenizer, and obtaining the pkuseg model one of them needs.
 
-Preference order for ``"auto"``: an installed ``zh_core_web_*`` spaCy model (its tokenizer), then
-the pkuseg model from the PyPI source package ``pkuseg==0.0.25`` (downloaded once with pip and
-cached), then jieba's bundled dictionary, with a warning saying why.
+* ``lac`` (the default): the words of Baidu's LAC model, written by the ``policykg_ner`` component
+  in the same pass that finds the entities (nothing extra to load or download);
+* ``pkuseg``: the model from the PyPI source package ``pkuseg==0.0.25``, fetched once by
+  ``policykg setup`` into a cache (a build never downloads it; without it, it fails clearly);
+* ``jieba`` (its bundled dictionary) and ``zh_core_web`` (an installed spaCy ``zh_core_web_*``).
+
+``auto`` resolves to ``$POLICYKG_SEGMENTER`` or :data:`DEFAULT_SEGMENTER`, deterministically.
 """
 
 from __future__ import annotations
@@ -15,16 +19,22 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-__all__ = ["ModelUnavailable", "fetch_pkuseg_model", "load_segmenter", "pkuseg_model_dir"]
+__all__ = ["DEFAULT_SEGMENTER", "SEGMENTERS", "ModelUnavailable", "check_segmenter", "fetch_pkuseg_model",
+           "load_segmenter",
+           "pkuseg_model_dir", "resolve_segmenter"]
 
 log = logging.getLogger(__name__)
 
 PKUSEG_SDIST = "pkuseg==0.0.25"
 PKUSEG_FILES = ("features.pkl", "weights.npz")
 ZH_MODELS = ("zh_core_web_trf", "zh_core_web_lg", "zh_core_web_md", "zh_core_web_sm")
+SEGMENTERS = ("lac", "pkuseg", "jieba", "zh_core_web")
+#: What "auto" means (measured, see README "Accuracy"): LAC's words come with the NER pass for free.
+DEFAULT_SEGMENTER = "lac"
 
 
 class ModelUnavailable(RuntimeError):
@@ -85,44 +95,55 @@ def installed_zh_model() -> str | None:
     return next((name for name in ZH_MODELS if importlib.util.find_spec(name) is not None), None)
 
 
-@cache
-def load_segmenter(name: str = "auto"):
-    """A callable ``text -> list[str]`` of words. Loaded once per process.
+def resolve_segmenter(name: str = "auto") -> str:
+    """The segmenter a request means: "auto" is ``$POLICYKG_SEGMENTER`` if set, else
+    :data:`DEFAULT_SEGMENTER` — never a guess from what happens to be installed.
 
-    ``name``: "auto", "zh_core_web" (an installed zh_core_web_* model), "pkuseg" or "jieba".
-    ``$POLICYKG_SEGMENTER`` overrides "auto"; ``$POLICYKG_OFFLINE=1`` forbids the download.
+    >>> resolve_segmenter("pkuseg"), resolve_segmenter("auto") in SEGMENTERS
+    ('pkuseg', True)
     """
+    chosen = os.environ.get("POLICYKG_SEGMENTER", "auto") if name == "auto" else name
+    chosen = DEFAULT_SEGMENTER if chosen == "auto" else chosen
+    if chosen not in SEGMENTERS:
+        raise ValueError(f"unknown segmenter {chosen!r}: use auto, {', '.join(SEGMENTERS)}")
+    return chosen
+
+
+def check_segmenter(name: str = "auto") -> str:
+    """The segmenter ``name`` resolves to; raises :class:`ModelUnavailable` when its model is missing."""
+    chosen = resolve_segmenter(name)
+    if chosen == "pkuseg" and not _has_pkuseg_model(pkuseg_model_dir()):
+        raise ModelUnavailable(f"--segmenter pkuseg: no pkuseg model in {pkuseg_model_dir()}. Run `policykg setup` "
+                               "to download it (or use --segmenter lac, which needs no download)")
+    if chosen == "zh_core_web" and not installed_zh_model():
+        raise ModelUnavailable(f"no zh_core_web_* model installed (looked for {', '.join(ZH_MODELS)})")
+    return chosen
+
+
+@cache
+def load_segmenter(name: str = "auto") -> Callable[[str], list[str]] | None:
+    """A callable ``text -> list[str]`` of words, loaded once per process; None for "lac", whose
+    words come from the ``policykg_ner`` component (one model pass for words and entities).
+
+    ``name``: "auto" (see :func:`resolve_segmenter`), "lac", "pkuseg", "jieba" or "zh_core_web".
+    An explicit model that is not installed raises :class:`ModelUnavailable`, never a fallback.
+    """
+    chosen = check_segmenter(name)
     if name == "auto":
-        name = os.environ.get("POLICYKG_SEGMENTER", "auto")
-    if name in ("auto", "zh_core_web"):
-        model = installed_zh_model()
-        if model:
-            return _zh_core_web_segmenter(model)
-        if name == "zh_core_web":
-            raise ModelUnavailable(f"no zh_core_web_* model installed (looked for {', '.join(ZH_MODELS)})")
-    if name in ("auto", "pkuseg"):
-        try:
-            return _pkuseg_segmenter()
-        except ModelUnavailable as err:
-            if name == "pkuseg":
-                raise
-            log.warning("pkuseg model unavailable (%s); falling back to jieba. Run `policykg setup` "
-                        "to download it.", err)
-    if name in ("auto", "jieba"):
-        return _jieba_segmenter()
-    raise ValueError(f"unknown segmenter {name!r}: use auto, zh_core_web, pkuseg or jieba")
+        log.info("segmenter: %s (auto)", chosen)
+    if chosen == "lac":
+        return None
+    if chosen == "zh_core_web":
+        return _zh_core_web_segmenter(installed_zh_model())
+    if chosen == "pkuseg":
+        return _pkuseg_segmenter()
+    return _jieba_segmenter()
 
 
 def _pkuseg_segmenter():
-    folder = pkuseg_model_dir()
-    if not _has_pkuseg_model(folder):
-        if os.environ.get("POLICYKG_OFFLINE") == "1":
-            raise ModelUnavailable(f"no pkuseg model in {folder} and POLICYKG_OFFLINE=1")
-        log.info("downloading the pkuseg model (%s) into %s", PKUSEG_SDIST, folder)
-        folder = fetch_pkuseg_model()
     import spacy_pkuseg
 
-    seg = spacy_pkuseg.pkuseg(model_name=str(folder))
+    seg = spacy_pkuseg.pkuseg(model_name=str(pkuseg_model_dir()))
     return seg.cut
 
 

@@ -31,13 +31,16 @@ class CharTokenizer:
     (['大', '足', '区', '委'], [1, 0, 1, 0, 1])
     """
 
-    def __init__(self, vocab: Vocab, segmenter: Segmenter) -> None:
+    def __init__(self, vocab: Vocab, segmenter: Segmenter | None) -> None:
         register_extensions()
         self.vocab = vocab
         self.segmenter = segmenter
 
     def __call__(self, text: str) -> Doc:
         doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc.user_data[TEXT_KEY] = text  # spares rebuilding doc.text from the tokens
+        if self.segmenter is None:
+            return doc  # word bounds come later, from the NER component (the "lac" segmenter)
         bounds = bytearray(len(text) + 1)
         bounds[0] = bounds[len(text)] = 1
         pos = 0
@@ -50,7 +53,6 @@ class CharTokenizer:
             pos = found + len(word)
             bounds[pos] = 1
         doc._.word_bounds = bounds
-        doc.user_data[TEXT_KEY] = text  # spares rebuilding doc.text from the tokens
         return doc
 
     # spaCy serializes tokenizers with the pipeline; the segmenter is rebuilt from config
@@ -69,7 +71,8 @@ class CharTokenizer:
 
 @registry.tokenizers("policykg.char_tokenizer.v1")
 def create_char_tokenizer(segmenter: str = "auto") -> Callable[[object], CharTokenizer]:
-    """Registered tokenizer factory: ``segmenter`` is "pkuseg", "zh_core_web", "jieba" or "auto"."""
+    """Registered tokenizer factory: ``segmenter`` is "auto", "lac", "pkuseg", "jieba" or "zh_core_web"
+    ("lac" leaves the bounds to the ``policykg_ner`` component)."""
     from extractors.segmenters import load_segmenter
 
     def make(nlp) -> CharTokenizer:

@@ -16,6 +16,14 @@ make_project_extractor
 make_relation_extractor
 make_resolver
 make_sentence_setter
+make_ner
+_.initialize  # spaCy's nlp.initialize() calls it
+_.ents  # spaCy's Doc.ents
+_.ner_conf  # a Span extension, read by persons
+# onnxruntime SessionOptions fields
+_.intra_op_num_threads
+_.inter_op_num_threads
+_.execution_mode
 _.to_bytes
 _.to_disk
 _.from_disk

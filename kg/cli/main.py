@@ -23,9 +23,11 @@ from pathlib import Path
 from kg.cli.common import PROG, UserError, add_store_argument, parse_params
 from kg.cli.explore import EXPLORE_COMMANDS, add_explore_commands
 
+log = logging.getLogger(__name__)
+
 __all__ = ["main", "make_parser"]
 
-SEGMENTERS = ("auto", "pkuseg", "jieba", "zh_core_web")
+SEGMENTERS = ("auto", "lac", "pkuseg", "jieba", "zh_core_web")
 EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 
 
@@ -45,7 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to read")
     add_store_argument(b)
     b.add_argument("--prune", action="store_true", help="remove documents whose source file is gone")
-    b.add_argument("--segmenter", choices=SEGMENTERS, default="auto", help="word segmenter (default: auto)")
+    b.add_argument("--segmenter", choices=SEGMENTERS, default="auto",
+                   help="word segmenter (default: auto = $POLICYKG_SEGMENTER or lac)")
     b.add_argument("--json", action="store_true", help="print the build summary as JSON")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.add_argument("--max-bytes", type=int, default=50_000_000, metavar="N",
@@ -102,6 +105,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
+    _check_segmenter(args.segmenter)
     try:
         summary = build(args.paths, args.store, prune=args.prune, segmenter=args.segmenter,
                         progress=not args.no_progress, max_bytes=args.max_bytes, max_chars=args.max_chars,
@@ -110,6 +114,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise UserError(f"graph store: {e}") from None
     print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json else summary.format())
     return 0 if summary.ok else 1
+
+
+def _check_segmenter(name: str) -> None:
+    """Fail once, before reading any file, when the chosen segmenter's model is missing."""
+    from extractors.segmenters import ModelUnavailable, check_segmenter
+
+    try:
+        chosen = check_segmenter(name)
+    except (ValueError, ModelUnavailable) as e:
+        raise UserError(str(e)) from None
+    log.info("segmenter: %s%s", chosen, " (auto)" if name == "auto" else "")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
