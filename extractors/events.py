@@ -26,14 +26,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
-from extractors.lexicons import read_table
+from extractors.lexicons import alternation, read_table
 from kg.model.facts import Project
 
 __all__ = ["EventExtractor", "EventMention", "find_events"]
 
 # what may open the clause before an event name and is not part of it
 LEADING = re.compile(r"^(?:(?:19|20)\d\d年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚上)?[，,]?"
-                     r"(?:当天|当日|今天|近日|日前|此次|本次|这次|今年|同日|同时|其中|在|由)*")
+                     rf"(?:{alternation('event_clause_openers.txt')})*")
 ANAPHOR = re.compile(r"(?:此次|本次|这次|该|当天|活动现场|现场)$")
 BATCH = re.compile(r"(?:共|集中)?(?:签约|开工|竣工|投产)?(?:的)?(?P<count>\d+|[一二三四五六七八九十百]+)个"
                    r"(?:重大|重点)?项目")

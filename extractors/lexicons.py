@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "Division", "admin_divisions", "read_entries", "read_table"]
+__all__ = ["DATA_DIR", "Division", "admin_divisions", "alternation", "read_entries", "read_table"]
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -26,6 +27,16 @@ def read_entries(name: str) -> tuple[str, ...]:
 def read_table(name: str) -> tuple[tuple[str, ...], ...]:
     """The rows of a tab-separated data file (empty trailing fields kept as "")."""
     return tuple(tuple(field.strip() for field in line.split("\t")) for line in _lines(name))
+
+
+@cache
+def alternation(name: str) -> str:
+    """The entries of a one-column data file as a regex alternation (escaped, no group around it).
+
+    Longest entries first, so that "累计达到" is tried before "累计" at the same position; the
+    caller adds the groups, anchors and optional parts the pattern needs.
+    """
+    return "|".join(map(re.escape, sorted(read_entries(name), key=len, reverse=True)))
 
 
 @dataclass(frozen=True)

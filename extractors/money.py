@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.documents import clause_owner
-from extractors.lexicons import read_entries, read_table
+from extractors.lexicons import alternation, read_entries, read_table
 from kg.ingest.numerals import CN_NUMERAL_CHARS, CN_SMALL_UNITS, parse_chinese_number
 from kg.model.facts import EntityRef, FundingAmount, Qualifier
 
@@ -37,11 +37,12 @@ __all__ = ["MoneyExtractor", "MoneyMention", "amount_kind", "find_amounts", "par
 
 # "投资5000万元建设…": what follows the amount says what it pays for
 FOR_BUILDING = re.compile(r"(?:用于|专项用于)?(?:建设|打造|新建|改造|实施)")
-UNIT_SCALE = {"": 1.0, "千": 1e3, "百万": 1e6, "千万": 1e7, "万": 1e4, "亿": 1e8, "万亿": 1e12, "十亿": 1e9,
-              "百亿": 1e10, "千亿": 1e11, "萬": 1e4, "億": 1e8}
+# magnitude word -> multiplier ("" = no magnitude word: the number is in yuan)
+UNIT_SCALE = {"": 1.0, **{row[0]: float(row[1]) for row in read_table("money_units.tsv")}}
 
 _NUM = rf"(?:\d{{1,3}}(?:[,，]\d{{3}})+|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+"
-_UNIT = r"万亿|千亿|百亿|十亿|千万|百万|亿|万|千|萬|億|"
+# a magnitude word, longest first, or none (the empty alternative, tried last)
+_UNIT = "|".join(map(re.escape, sorted((u for u in UNIT_SCALE if u), key=len, reverse=True))) + "|"
 # a vague number: 数十, 几百, 十几, 上千 … (read as a range, see VAGUE_FACTORS)
 _VAGUE = r"(?:[数几上][十百千]|[一二三四五六七八九]?[十百]几|[数几])"
 INCLUSIVE = r"[（(]含[）)]"
@@ -127,7 +128,7 @@ def _qualifier_table() -> list[tuple[str, str, str]]:
 
 
 # words that may stand between a ceiling word and its number: "最高奖励50万元", "最高可获得300万元"
-_QUALIFIER_GAP = re.compile(r"(?:可|给予|奖励|补助|补贴|资助|支持|获得|一次性|享受|予以|扶持|按|达|为|累计)+$")
+_QUALIFIER_GAP = re.compile(rf"(?:{alternation('money_ceiling_gap_words.txt')})+$")
 
 
 def _qualifier(text: str, start: int, end: int) -> tuple[Qualifier, int, int]:
@@ -220,7 +221,7 @@ _CLAUSE_BREAKS = "，。；！？,;：:\n"
 # "对主营业务收入首次突破100亿元的企业": the amount is a condition an award is tied to
 _THRESHOLD_OPENERS = re.compile(r"对|凡|首次|达到.*?(?:的|且)|认定")
 _THRESHOLD_AFTER = re.compile(r"(?:及|或)?(?:以上|以下)?的[^，。；,;]{0,12}?"
-                              r"(?:企业|项目|单位|个人|机构|主体|团队|园区|平台|人才|集团|公司|商户|产品)")
+                              rf"(?:{alternation('money_threshold_holders.txt')})")
 
 
 @cache
@@ -266,9 +267,10 @@ def amount_kind(text: str, mention: MoneyMention) -> str:
 # --- attachment -------------------------------------------------------------------------------
 
 # a sentence that opens by pointing back at a project or measure ("该项目", "项目位于…")
-ANAPHOR_RE = re.compile(r"^(?:该|此|这一?|上述)?(?:项目|工程|医院|院区|园区|计划|政策|基金|平台)")
-_LEAD_VERBS = re.compile(r"^(?:设立|安排|下达|投入|给予|发放|提供|争取|完成|实现|累计|共)")
-_TRAIL_WORDS = re.compile(r"(?:累计达到|累计达|累计|达到|达|为|约|共|近|超过|逾|突破|高达|合计|总计|)$")
+ANAPHOR_RE = re.compile(rf"^(?:该|此|这一?|上述)?(?:{alternation('money_anaphor_heads.txt')})")
+_LEAD_VERBS = re.compile(rf"^(?:{alternation('money_purpose_lead_verbs.txt')})")
+# the empty alternative lets a purpose with no such word through unchanged
+_TRAIL_WORDS = re.compile(rf"(?:{alternation('money_trailing_words.txt')}|)$")
 
 
 def _purpose(text: str, mention: MoneyMention, attached_end: int) -> str | None:

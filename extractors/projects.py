@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
-from extractors.lexicons import read_entries, read_table
+from extractors.lexicons import alternation, read_entries, read_table
 from extractors.measures import name_start
 from kg.model.facts import Project
 
@@ -42,7 +42,7 @@ AMOUNT_OF = re.compile(r"[^，。；、]*?(?:元|亩|平方米|公顷)的")
 
 # "2024年完工", "2025年6月底前建成投用": when a project is to be finished or opened
 COMPLETION = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?(?:底|年底|上半年|下半年)?(?:前)?(?:全面|基本|正式)?"
-                        r"(?:建成|完工|竣工|投用|投运|开业|通车|开放|开园|投入使用|投产|达产)")
+                        rf"(?:{alternation('project_completion_verbs.txt')})")
 # "由X投资建设" / "X主建" / "X承建": the organization that builds or runs the project
 OPERATOR_AFTER_BY = re.compile(r"(?:负责)?(?:投资)?(?:建设|运营|承建|管理|主建)")
 OPERATOR_AFTER = re.compile(r"(?:主建|承建|投资建设|负责建设|负责运营)")

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import evidence_for, facts_of, sentences, text_of
+from extractors.lexicons import alternation
 from kg.ingest.dates import resolve_relative_date
 from kg.model.facts import EntityRef, Relation
 
@@ -23,7 +24,7 @@ __all__ = ["RelationExtractor"]
 
 MEETING = re.compile(r"(?:^|(?<=[，。；：、\n])|(?<=召开)|(?<=举行)|(?<=日))"
                      r"((?:(?!召开|举行|参加|出席|主持)[\u4e00-\u9fff0-9（）]){4,40}?"
-                     r"(?:会议|座谈会|推进会|联席会议?|工作会议?|大会|常务会议?))")
+                     rf"(?:{alternation('meeting_endings.txt')}))")
 DATE_MENTION = re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日")
 # "X召开（第N次）会议": the meeting is named after whoever convened it
 CONVENED = re.compile(r"(?:^|(?<=[，。；：、\n]))((?:(?!召开|举行)[\u4e00-\u9fff（）]){4,40}?)召开了?"
