@@ -116,4 +116,13 @@ def extract_facts(text: str, *, doc_date: str | None = None, segmenter: str = "a
     nlp = load_pipeline(segmenter)
     if len(text) <= chunk_chars:
         return _extract_piece(nlp, text, doc_date)
-    return merge_facts([(a, _extract_piece(nlp, text[a:b], doc_date)) for a, b in split_chunks(text, chunk_chars)])
+    # A chunk repeated word for word (a page that repeats a block) is extracted once: the
+    # pipeline is deterministic, so its facts are the same, shifted to each occurrence.
+    seen: dict[str, DocumentFacts] = {}
+    parts = []
+    for a, b in split_chunks(text, chunk_chars):
+        piece = text[a:b]
+        if piece not in seen:
+            seen[piece] = _extract_piece(nlp, piece, doc_date)
+        parts.append((a, seen[piece]))
+    return merge_facts(parts)
