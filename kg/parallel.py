@@ -29,6 +29,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -419,6 +420,14 @@ def open_executor(workers: int = 1, scheduler: Any = None, segmenter: str = "aut
     timeout, unless ``in_process``); else this process (with a ``SIGALRM`` deadline)."""
     if scheduler:
         return _Dask(scheduler)
-    if workers > 1 or (timeout and not in_process):
+    if workers > 1 or (timeout and not in_process and _can_spawn()):
         return _Supervised(workers, segmenter, preload, timeout)
     return _Inline(timeout)
+
+
+def _can_spawn() -> bool:
+    """Whether a spawned worker can start: it re-imports the main script, which a script read
+    from stdin does not have (there, one worker's extraction stays in this process)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return getattr(main, "__spec__", None) is not None or path is None or os.path.exists(path)
