@@ -202,8 +202,9 @@ def read_document(path: Path, *, max_bytes: int = 50_000_000, max_chars: int | N
     """Read one file into a :class:`SourceDocument`; raises :class:`IngestError`.
 
     ``max_bytes`` bounds the file and, for a DOCX, the bytes inflated from it (see
-    :class:`_Container`); ``max_chars`` stops a DOCX or PDF reader once its text is twice that
-    long (the exact limit is applied to the normalized text by the caller).
+    :class:`_Container`); ``max_chars`` stops an HTML, DOCX or PDF reader once its text is twice
+    that long (the exact limit is applied to the normalized text by the caller). A FIFO, socket
+    or device is refused unopened (:func:`open_regular`).
 
     >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as d:
