@@ -10,9 +10,9 @@ Evidence offsets in the facts index the *normalized* text; the graph stores offs
 *original* file (``NormalizedText.to_original``) and the sentence as normalized.
 
 Provenance is bounded per document: evidence identical to one a node already has (the same
-sentence and mention, repeated elsewhere in the text) is stated once, a sentence literal is at
-most :data:`MAX_SENTENCE_CHARS` around its mention, and a document mints at most
-:data:`EVIDENCE_BUDGET` evidence nodes; past that, a node still gets its first evidence (every
+sentence and mention, repeated elsewhere in the text) is stated once, and a document mints at
+most :data:`EVIDENCE_BUDGET` evidence nodes (each with a sentence of at most 2,000 characters,
+see :func:`kg.normalize.split_sentences`); past that, a node still gets its first evidence (every
 node keeps evidence reachable, as the data model requires) and the rest is dropped with a warning.
 
 >>> from kg.facts import DocumentFacts, Person
@@ -70,7 +70,6 @@ from kg.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_pre
 __all__ = [
     "EMIT_UNSTATED_DISTRICTS",
     "EVIDENCE_BUDGET",
-    "MAX_SENTENCE_CHARS",
     "DocumentMeta",
     "DocumentMetadata",
     "OffsetMap",
@@ -93,9 +92,6 @@ EMIT_UNSTATED_DISTRICTS = False
 #: Evidence nodes one document may mint (a long real document states a few thousand); beyond
 #: it, only a node's first evidence is kept. Bounds what hostile repetition can write.
 EVIDENCE_BUDGET = 10_000
-#: The longest sentence literal stored; a longer "sentence" (text without punctuation) is cut
-#: to this many characters around the mention, so N mentions cannot store N copies of a page.
-MAX_SENTENCE_CHARS = 1_000
 
 
 class DocumentMetadata(Protocol):
@@ -239,7 +235,7 @@ class _DocumentGraphBuilder:
     # ------------------------------------------------------------------ evidence
     def evidence(self, node: URIRef, ev: Evidence) -> URIRef | None:
         """Link ``node`` to the evidence ``ev`` (None: dropped, the budget is spent)."""
-        sentence = self.sentence(ev)
+        sentence = self.normalized.text[ev.sentence_start:ev.sentence_end].strip()
         same = (node, sentence, ev.text, ev.start - ev.sentence_start)
         if same in self._evidence_of:  # the same statement repeated: its first evidence stands
             return self._evidence_of[same]
@@ -261,15 +257,6 @@ class _DocumentGraphBuilder:
         self._evidence_of[same] = iri
         self._has_evidence.add(node)
         return iri
-
-    def sentence(self, ev: Evidence) -> str:
-        """The sentence of ``ev`` as stored: whole, or a window around the mention if very long."""
-        lo, hi = ev.sentence_start, ev.sentence_end
-        if hi - lo > MAX_SENTENCE_CHARS:
-            half = (MAX_SENTENCE_CHARS - (ev.end - ev.start)) // 2
-            lo = max(lo, min(ev.start - max(half, 0), hi - MAX_SENTENCE_CHARS))
-            hi = min(hi, lo + MAX_SENTENCE_CHARS)
-        return self.normalized.text[lo:hi].strip()
 
     def warnings(self) -> list[str]:
         """What this document's graph left out, one line each."""

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from kg.build import build
 from kg.facts import DocumentFacts, Evidence, Person
-from kg.graph import MAX_SENTENCE_CHARS, DocumentMeta, _IdentityText, document_graph
+from kg.graph import DocumentMeta, _IdentityText, document_graph
 from kg.ingest import IngestError, discover, read_document
 from kg.namespaces import PKG, RDF
 from kg.parallel import FileTimeout, _deadline, open_executor
@@ -294,15 +294,6 @@ def test_evidence_is_shared_and_budgeted():
     assert len(set(graph.subjects(RDF.type, PKG.Evidence))) == 11  # the budget, and 张明远's first
     assert warnings == ["evidence budget of 10 nodes reached: 11 evidence nodes stored, 40 further mentions "
                         "not linked (each node keeps its first)"]
-
-
-def test_a_long_sentence_is_stored_as_a_window_around_the_mention():
-    text = "某" * 5000 + "陈一清" + "某" * 5000
-    ev = Evidence(5000, 5003, "陈一清", 0, len(text))
-    graph = document_graph(DocumentMeta(name="a.txt", sha256="cd" * 32, path="a.txt"), _IdentityText(text),
-                           DocumentFacts(persons=[Person("陈一清", True, "500000", (ev,))]))
-    (sentence,) = graph.objects(None, PKG.sentence)
-    assert len(sentence) == MAX_SENTENCE_CHARS and "陈一清" in sentence
 
 
 def test_supervised_worker_past_its_deadline_is_killed_and_replaced():
