@@ -124,5 +124,13 @@ def extract_facts(text: str, *, doc_date: str | None = None, segmenter: str = "a
         return _extract_piece(nlp, text, doc_date)
     header = find_policy_document(text)
     later = header.without_offsets() if header is not None else None
-    return merge_facts([(a, _extract_piece(nlp, text[a:b], doc_date, header if a == 0 else later))
-                        for a, b in split_chunks(text, chunk_chars)])
+    # A chunk repeated word for word (a page that repeats a block) is extracted once: the
+    # pipeline is deterministic, so its facts are the same, shifted to each occurrence.
+    seen: dict[tuple[str, bool], DocumentFacts] = {}
+    parts = []
+    for a, b in split_chunks(text, chunk_chars):
+        key = (text[a:b], a == 0)
+        if key not in seen:
+            seen[key] = _extract_piece(nlp, text[a:b], doc_date, header if a == 0 else later)
+        parts.append((a, seen[key]))
+    return merge_facts(parts)

@@ -33,22 +33,36 @@ def merge_by_key(items: list, key, combine) -> list:
     return list(merged.values())
 
 
-def _union(a: tuple, b: tuple, exclude: str = "") -> tuple:
-    return tuple(x for x in dict.fromkeys((*a, *b)) if x != exclude)
+def _merge_mentions(items: list, key) -> list:
+    """One fact per ``key(item)``, first-seen order, from all the mentions sharing it.
+
+    Each group is merged in one pass (not pairwise, which rebuilds the evidence tuple at every
+    step): a name mentioned N times costs O(N), not O(N²).
+    """
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return [_merge_entity(group) for group in groups.values()]
 
 
-def _merge_entity(a, b):
-    changes = {"evidence": _union(a.evidence, b.evidence)}
+def _merge_entity(group: list):
+    """The first mention with every evidence and alias of the group, and the attributes it
+    lacks taken from the first mention that has them."""
+    a = group[0]
+    if len(group) == 1:
+        return a
+    changes = {"evidence": tuple(dict.fromkeys(ev for x in group for ev in x.evidence))}
     if hasattr(a, "aliases"):
-        changes["aliases"] = _union(a.aliases, b.aliases, exclude=a.name)
+        aliases = dict.fromkeys(alias for x in group for alias in x.aliases)
+        changes["aliases"] = tuple(alias for alias in aliases if alias != a.name)
     if hasattr(a, "is_official"):
-        changes["is_official"] = a.is_official or b.is_official
+        changes["is_official"] = any(x.is_official for x in group)
     if hasattr(a, "batch"):
-        changes["batch"] = a.batch or b.batch
+        changes["batch"] = any(x.batch for x in group)
     for field in ("issuer", "district", "version_of", "parent_adcode", "region", "operator", "planned_completion",
                   "document_number", "part_of"):
         if hasattr(a, field) and getattr(a, field) is None:
-            changes[field] = getattr(b, field)
+            changes[field] = next((v for x in group if (v := getattr(x, field)) is not None), None)
     return replace(a, **changes)
 
 
@@ -89,11 +103,11 @@ def resolve_facts(facts: DocumentFacts) -> None:
     """Merge, in place, the facts that name the same thing (also used for a chunked document)."""
     _rename_aliases(facts)
     _drop_context_bound(facts)
-    facts.districts = merge_by_key(facts.districts, lambda d: d.adcode, _merge_entity)
-    facts.organizations = merge_by_key(facts.organizations, lambda o: o.name, _merge_entity)
-    facts.persons = merge_by_key(facts.persons, lambda p: p.name, _merge_entity)
-    facts.measures = merge_by_key(facts.measures, lambda m: m.name, _merge_entity)
-    facts.projects = merge_by_key(facts.projects, lambda p: p.name, _merge_entity)
+    facts.districts = _merge_mentions(facts.districts, lambda d: d.adcode)
+    facts.organizations = _merge_mentions(facts.organizations, lambda o: o.name)
+    facts.persons = _merge_mentions(facts.persons, lambda p: p.name)
+    facts.measures = _merge_mentions(facts.measures, lambda m: m.name)
+    facts.projects = _merge_mentions(facts.projects, lambda p: p.name)
     facts.posts = merge_by_key(facts.posts, lambda p: (p.person, p.role, p.org), lambda a, b: a)
     facts.relations = merge_by_key(facts.relations, lambda r: (r.subject, r.predicate, r.object, r.date),
                                    lambda a, b: a)

@@ -57,3 +57,12 @@ _.default_union
 _.Elected
 _.Resigned
 _.Nominated
+# html.parser and expat call these handlers by name
+_.handle_starttag
+_.handle_endtag
+_.handle_data
+_.StartDoctypeDeclHandler
+_.EntityDeclHandler
+_.StartElementHandler
+_.EndElementHandler
+_.CharacterDataHandler

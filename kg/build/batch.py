@@ -13,6 +13,11 @@ extracted, so memory does not grow with the corpus. Extraction can run in worker
 the single writer and applies the results in file order, so the store ends up exactly as after a
 sequential build.
 
+A file never stalls the batch: only regular files are read (see :func:`kg.ingest.readers.open_regular`),
+and each file has a wall-clock budget (``file_timeout``, ``build --file-timeout``). With the
+default pipeline, extraction runs in a supervised worker process that is killed and replaced
+when a file overruns; that file is reported by name and the batch goes on.
+
 >>> import tempfile, pathlib
 >>> from kg.model.facts import DocumentFacts
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -39,7 +44,8 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.build.workers import Extracted, open_executor
+from kg.build.workers import Extracted, FileTimeout, open_executor
+from kg.ingest.readers import IngestError, open_regular
 from kg.model.facts import DocumentFacts
 from kg.model.iris import document_iri
 from kg.store.knowledge_store import KnowledgeStore, default_store_path
@@ -56,6 +62,8 @@ _PROGRESS_MIN_DOCS = 4
 #: Default limits: a file's size in bytes, and its normalized text's length in characters.
 MAX_BYTES = 50_000_000
 MAX_CHARS = 1_000_000
+#: Default wall-clock budget of one file, in seconds: reading, extraction and its graph.
+FILE_TIMEOUT = 300.0
 _SNAPSHOT_EVERY = 60.0  # seconds: how stale a reader's view of a running build may get
 
 
@@ -79,6 +87,7 @@ class BuildSummary:
     pruned: int = 0
     failed: list[BuildFailure] = field(default_factory=list)
     ignored: list[BuildFailure] = field(default_factory=list)
+    warnings: list[BuildFailure] = field(default_factory=list)  # stored, but something was left out
     facts: dict[str, int] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)
     documents: int = 0
@@ -103,6 +112,7 @@ class BuildSummary:
             "replaced": self.replaced, "pruned": self.pruned,
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "ignored": [{"path": f.path, "reason": f.reason} for f in self.ignored],
+            "warnings": [{"path": f.path, "reason": f.reason} for f in self.warnings],
             "facts": dict(self.facts), "entities": dict(self.entities),
             "documents": self.documents, "triples": self.triples, "seconds": round(self.seconds, 3),
             "recovered": self.recovered, "pushed": self.pushed,
@@ -130,6 +140,7 @@ class BuildSummary:
             lines.append(f"recovered from an interrupted build: {self.recovered}")
         lines += [f"failed: {f.path}: {f.reason}" for f in self.failed]
         lines += [f"ignored: {f.path}: {f.reason}" for f in self.ignored]
+        lines += [f"warning: {f.path}: {f.reason}" for f in self.warnings]
         return "\n".join(lines)
 
 
@@ -141,11 +152,10 @@ def _progress(items: list[Path], enabled: bool) -> Iterable[Path]:
     return tqdm(items, file=sys.stderr, unit="doc", desc="building", leave=False)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(f: Any) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: f.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
@@ -221,11 +231,15 @@ class _Builder:
         key = os.path.abspath(path)
         self.summary.seen += 1
         try:
-            size = path.stat().st_size
-            if size > self.max_bytes:  # refused before reading a byte of it
-                self.fail(path, f"file too large ({size} bytes > limit {self.max_bytes}; see --max-bytes)")
-                return None
-            sha = _file_sha256(path)
+            with open_regular(path) as f:  # a FIFO or device is refused, never opened
+                size = os.fstat(f.fileno()).st_size
+                if size > self.max_bytes:  # refused before reading a byte of it
+                    self.fail(path, f"file too large ({size} bytes > limit {self.max_bytes}; see --max-bytes)")
+                    return None
+                sha = _file_sha256(f)
+        except IngestError as e:
+            self.fail(path, e.reason)
+            return None
         except OSError as e:
             self.fail(path, f"cannot read: {e.strerror or e}")
             return None
@@ -248,6 +262,8 @@ class _Builder:
             job.future = self._submit(job.path, job.key)  # its twin failed (or left): extract it
         try:
             result = job.future.result()
+        except FileTimeout as e:  # its worker was killed (or its deadline interrupted it)
+            result = Extracted(str(job.path), job.key, failure=str(e))
         except Exception as e:  # a worker died (or a cluster lost the task): this file fails
             log.debug("extraction task for %s failed", job.path, exc_info=True)
             result = Extracted(str(job.path), job.key, failure=f"extraction failed: {type(e).__name__}: {e}")
@@ -265,6 +281,9 @@ class _Builder:
         if result.failure is not None:
             self.fail(result.path, result.failure)
             return None
+        for warning in result.warnings:
+            self.summary.warnings.append(BuildFailure(result.path, warning))
+            log.warning("%s: %s", result.path, warning)
         iri = document_iri(result.sha256)
         key = result.key
         old = self.doc_of_path.get(key)
@@ -316,12 +335,17 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
           prune: bool = False, segmenter: str = "auto", progress: bool = True,
           extract: Extractor | None = None, max_bytes: int = MAX_BYTES,
           max_chars: int = MAX_CHARS, workers: int = 1, scheduler: str | None = None,
-          graph_store: str | None = None, window: int | None = None) -> BuildSummary:
+          graph_store: str | None = None, window: int | None = None,
+          file_timeout: float | None = FILE_TIMEOUT) -> BuildSummary:
     """Bring the store at ``store_path`` (default: :func:`kg.store.knowledge_store.default_store_path`) up to date
     with the documents under ``paths`` (files or folders); ``prune`` also removes documents whose
     source files no longer exist. ``extract`` replaces the spaCy pipeline (tests, other models;
     it must be picklable for ``workers > 1`` or a ``scheduler``).
-    Files over ``max_bytes`` bytes, or whose text is over ``max_chars`` characters, are failures.
+    Files over ``max_bytes`` bytes, or whose text is over ``max_chars`` characters, are failures;
+    so is a file whose reading and extraction take longer than ``file_timeout`` seconds (``None``
+    or 0: no limit). With the default pipeline, extraction then runs in a worker process that is
+    killed at the deadline; a custom ``extract`` with ``workers == 1`` runs in this process, under
+    a ``SIGALRM`` deadline (it may be a closure; such a deadline cannot stop a long C call).
 
     ``workers > 1`` extracts in that many processes (the pipeline loaded once in each),
     ``scheduler`` (a Dask distributed address, or a :class:`dask.distributed.Client`) on a Dask
@@ -347,7 +371,8 @@ since the last push to it are PUT, those of removed documents DELETEd).
         if store.crashed:
             summary.recovered = store.verify(repair=True).format()
             log.warning("%s", summary.recovered)
-        executor = open_executor(workers, scheduler, segmenter, preload=extract is None) if parallel else None
+        executor = open_executor(workers, scheduler, segmenter, preload=extract is None, timeout=file_timeout,
+                                 in_process=extract is not None and workers <= 1)
         try:
             builder = _Builder(store, summary, extract, max_bytes, max_chars, segmenter,
                                executor=executor)
@@ -357,8 +382,7 @@ since the last push to it are PUT, those of removed documents DELETEd).
             if prune:
                 builder.prune()
         finally:
-            if executor is not None:
-                executor.close()
+            executor.close()
         store.flush()
         if graph_store:
             from kg.store.sync import push

@@ -3,11 +3,16 @@
 A parallel build keeps a single writer: the parent process reads nothing but file hashes and
 writes every document's graph (atomically, through :class:`kg.store.knowledge_store.KnowledgeStore`); the
 expensive part, reading + normalizing + extracting + building the graph, runs as
-:func:`extract_document` in worker processes (:class:`concurrent.futures.ProcessPoolExecutor`,
-``build --workers N``) or on a Dask distributed cluster (``build --scheduler ADDRESS``). Workers
-load the spaCy pipeline once (:func:`extractors.pipeline.load_pipeline` is cached per process) and return
-plain data, so a shard that fails or runs twice changes nothing: the parent replaces the
-document's named graph, it never appends to it.
+:func:`extract_document` in supervised worker processes (``build --workers N``, and the one
+worker of a default ``build``) or on a Dask distributed cluster (``build --scheduler ADDRESS``).
+Workers load the spaCy pipeline once (:func:`extractors.pipeline.load_pipeline` is cached per process)
+and return plain data, so a shard that fails or runs twice changes nothing: the parent replaces
+the document's named graph, it never appends to it.
+
+Every file has a wall-clock budget (``build --file-timeout``): a worker still on a file when its
+budget runs out is killed and replaced, and that file fails with :class:`FileTimeout`; a worker
+that dies (the OOM killer, a crash in a parser) fails its own file only. Extraction in this
+process (a library build with a custom extractor) gets the budget as a ``SIGALRM`` deadline.
 
 >>> from kg.model.facts import DocumentFacts
 >>> import tempfile, pathlib
@@ -20,8 +25,15 @@ document's named graph, it never appends to it.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +41,7 @@ from typing import Any
 
 from kg.model.facts import DocumentFacts
 
-__all__ = ["Extracted", "extract_document", "open_executor"]
+__all__ = ["Extracted", "FileTimeout", "extract_document", "open_executor"]
 
 Extractor = Callable[[str, str | None], DocumentFacts]
 
@@ -44,6 +56,22 @@ class Extracted:
     nt: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     failure: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class FileTimeout(BaseException):
+    """A file's extraction ran past its wall-clock budget (``build --file-timeout``).
+
+    A ``BaseException`` (like ``KeyboardInterrupt``): readers and extractors catch ``Exception``
+    broadly, and a deadline raised inside them must get through.
+
+    >>> str(FileTimeout(300))
+    'timed out after 300 s (see --file-timeout)'
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s (see --file-timeout)")
+        self.seconds = seconds
 
 
 def _pipeline_extractor(segmenter: str) -> Extractor:
@@ -65,7 +93,7 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
 
     out = Extracted(path, key)
     try:
-        doc = read_document(Path(path), max_bytes=max_bytes)
+        doc = read_document(Path(path), max_bytes=max_bytes, max_chars=max_chars)
     except IngestError as e:
         out.failure = e.reason
         return out
@@ -73,6 +101,7 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
         out.failure = f"cannot read: {type(e).__name__}: {e}"
         return out
     out.sha256 = doc.sha256
+    out.warnings.extend(doc.warnings)
     try:
         normalized = normalize(doc.text)
         if len(normalized.text) > max_chars:
@@ -80,7 +109,7 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
                            "see --max-chars)")
             return out
         facts = (extract or _pipeline_extractor(segmenter))(normalized.text, doc.date)
-        graph = document_graph(doc, normalized, facts, source_paths=[key])
+        graph = document_graph(doc, normalized, facts, source_paths=[key], warnings=out.warnings)
         out.nt = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         out.counts = dict(facts.counts())
     except Exception as e:  # one document's bug must not end the batch; it is reported
@@ -91,38 +120,256 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
 # ---------------------------------------------------------------------- executors
 def _init_worker(segmenter: str, preload: bool) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
     if preload:
         from extractors.pipeline import load_pipeline
 
         load_pipeline(segmenter)  # once per worker, while the parent hashes files
 
 
+@contextlib.contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`FileTimeout` in this thread after ``seconds`` (main thread, POSIX only).
+
+    A signal interrupts Python code only, not a long call inside a C extension: the robust
+    budget is the killable worker of :class:`_Supervised`; this one covers in-process builds.
+    """
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise FileTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class _Inline:
-    """Runs each task at once, in this process (the sequential build)."""
+    """Runs each task at once, in this process (the sequential build), within ``timeout``."""
+
+    def __init__(self, timeout: float | None = None) -> None:
+        self.timeout = timeout
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         f: Future = Future()
-        f.set_result(fn(*args, **kwargs))  # errors (Ctrl-C ...) propagate at once
+        try:
+            with _deadline(self.timeout):
+                f.set_result(fn(*args, **kwargs))  # errors (Ctrl-C ...) propagate at once
+        except FileTimeout as e:
+            if not f.done():  # (the alarm may fire just after the result is in)
+                f.set_exception(e)
         return f
 
     def close(self) -> None:
         pass
 
 
-class _Pool:
-    def __init__(self, workers: int, segmenter: str, preload: bool) -> None:
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a RuntimeError saying what it was."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _worker_main(conn: Any, segmenter: str, preload: bool) -> None:
+    """A worker process: load the pipeline, say "ready", then run tasks until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
+    try:
+        _init_worker(segmenter, preload)
+    except BaseException as e:
+        conn.send(("failed", _portable(e)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        conn.send(("started", None))  # the task is unpickled (its module imported): the clock starts
+        fn, args, kwargs = task
+        try:
+            reply: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+        except BaseException as e:
+            reply = ("error", _portable(e))
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as e:
+            conn.send(("error", RuntimeError(f"result cannot be sent back: {e}")))
+
+
+class _Task:
+    """A task of :class:`_Supervised`; ``done()`` and ``result()`` move the pool along."""
+
+    def __init__(self, pool: _Supervised, call: tuple[Callable[..., Any], tuple, dict]) -> None:
+        self.pool = pool
+        self.call = call
+        self.outcome: tuple[bool, Any] | None = None  # (ok, value or exception)
+
+    def settle(self, ok: bool, value: Any) -> None:
+        if self.outcome is None:
+            self.outcome = (ok, value)
+
+    def done(self) -> bool:
+        if self.outcome is None:
+            self.pool.pump(0)
+        return self.outcome is not None
+
+    def result(self) -> Any:
+        while self.outcome is None:
+            self.pool.pump(None)
+        ok, value = self.outcome
+        if not ok:
+            raise value
+        return value
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Any
+    ready: bool = False
+    task: _Task | None = None
+    deadline: float = float("inf")
+
+
+class _Supervised:
+    """Tasks in up to ``workers`` spawned processes, each task within ``timeout`` seconds.
+
+    Workers start on first use (a build with nothing to extract starts none). A worker past its
+    task's deadline is killed (SIGKILL: nothing it runs, C code included, can hold it up) and
+    replaced; its task fails with :class:`FileTimeout`. A worker that dies fails its own task
+    with ``ChildProcessError``. No threads: the queue moves whenever the caller asks a task
+    whether it is done or waits for it, and waiting sleeps in ``connection.wait`` until a
+    worker answers, dies or reaches its deadline.
+    """
+
+    def __init__(self, workers: int, segmenter: str, preload: bool, timeout: float | None = None) -> None:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
         # spawn: the parent holds RocksDB threads and locks that a fork would copy
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_init_worker, initargs=(segmenter, preload))
+        self.ctx = multiprocessing.get_context("spawn")
+        self.size = max(1, workers)
+        self.init = (segmenter, preload)
+        self.timeout = timeout or None
+        self.workers: list[_Worker] = []
+        self.queue: deque[_Task] = deque()
+        self.broken: BaseException | None = None  # a worker could not even start
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        return self.pool.submit(fn, *args, **kwargs)
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> _Task:
+        task = _Task(self, (fn, args, kwargs))
+        self.queue.append(task)
+        self.pump(0)
+        return task
+
+    def _start(self) -> None:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_worker_main, args=(child, *self.init), daemon=True,
+                                   name="policykg-extract")
+        process.start()
+        child.close()  # so that the parent sees EOF when the worker dies
+        self.workers.append(_Worker(process, parent))
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        if kill and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def _dispatch(self) -> None:
+        if self.broken is not None:
+            while self.queue:
+                self.queue.popleft().settle(False, self.broken)
+            return
+        for worker in self.workers:
+            if not self.queue:
+                return
+            if worker.ready and worker.task is None:
+                task = self.queue.popleft()
+                try:
+                    worker.conn.send(task.call)
+                except (pickle.PicklingError, TypeError, AttributeError) as e:  # nothing was sent
+                    task.settle(False, e)
+                    continue
+                worker.task = task
+                worker.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
+        while self.queue and len(self.workers) < min(self.size, len(self.queue) + self._busy()):
+            self._start()
+
+    def _busy(self) -> int:
+        return sum(1 for w in self.workers if w.task is not None)
+
+    def pump(self, wait: float | None) -> None:
+        """Hand out tasks, then take in what the workers say (waiting up to ``wait`` seconds,
+        ``None``: until something happens) and kill the workers past their deadline."""
+        self._dispatch()
+        if not self.workers:
+            return
+        now = time.monotonic()
+        first_deadline = min(w.deadline for w in self.workers)
+        timeout = None if first_deadline == float("inf") else max(0.0, first_deadline - now)
+        if wait is not None:
+            timeout = wait if timeout is None else min(wait, timeout)
+        from multiprocessing.connection import wait as wait_for
+
+        ready = set(wait_for([w.conn for w in self.workers] + [w.process.sentinel for w in self.workers],
+                             timeout))
+        for worker in list(self.workers):
+            if worker.conn in ready or worker.process.sentinel in ready:
+                self._hear(worker)
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.task is not None and worker.deadline <= now:
+                worker.task.settle(False, FileTimeout(self.timeout or 0))
+                self._retire(worker, kill=True)
+        self._dispatch()
+
+    def _hear(self, worker: _Worker) -> None:
+        try:
+            if not worker.conn.poll():
+                raise EOFError  # only the sentinel fired: the process is gone
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(5)
+            code = worker.process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            if worker.task is not None:
+                worker.task.settle(False, ChildProcessError(f"extraction worker died ({how})"))
+            elif not worker.ready:
+                self.broken = RuntimeError(f"extraction worker could not start ({how})")
+            self._retire(worker)
+            return
+        if kind == "ready":
+            worker.ready = True
+        elif kind == "started":
+            worker.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
+        elif kind == "failed":
+            self.broken = value
+            self._retire(worker, kill=True)
+        else:
+            task, worker.task, worker.deadline = worker.task, None, float("inf")
+            if task is not None:
+                task.settle(kind == "ok", value)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for task in self.queue:
+            task.settle(False, RuntimeError("build stopped"))
+        self.queue.clear()
+        for worker in list(self.workers):
+            if worker.task is None:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+            self._retire(worker, kill=worker.task is not None or not worker.ready)
 
 
 class _Dask:
@@ -146,10 +393,21 @@ class _Dask:
 
 
 def open_executor(workers: int = 1, scheduler: Any = None, segmenter: str = "auto",
-                  preload: bool = True) -> _Inline | _Pool | _Dask:
-    """Where extraction tasks run: inline (``workers <= 1``), a process pool, or a Dask cluster."""
+                  preload: bool = True, timeout: float | None = None,
+                  in_process: bool = False) -> _Inline | _Supervised | _Dask:
+    """Where extraction tasks run: a Dask cluster (``scheduler``); ``workers`` supervised
+    processes, each file within ``timeout`` seconds (also for ``workers == 1`` when there is a
+    timeout, unless ``in_process``); else this process (with a ``SIGALRM`` deadline)."""
     if scheduler:
         return _Dask(scheduler)
-    if workers > 1:
-        return _Pool(workers, segmenter, preload)
-    return _Inline()
+    if workers > 1 or (timeout and not in_process and _can_spawn()):
+        return _Supervised(workers, segmenter, preload, timeout)
+    return _Inline(timeout)
+
+
+def _can_spawn() -> bool:
+    """Whether a spawned worker can start: it re-imports the main script, which a script read
+    from stdin does not have (there, one worker's extraction stays in this process)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return getattr(main, "__spec__", None) is not None or path is None or os.path.exists(path)

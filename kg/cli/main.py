@@ -55,6 +55,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="fail files larger than N bytes, unread (default: 50000000)")
     b.add_argument("--max-chars", type=int, default=1_000_000, metavar="N",
                    help="fail documents whose text is longer than N characters (default: 1000000)")
+    b.add_argument("--file-timeout", type=float, default=300.0, metavar="SECONDS",
+                   help="fail a file whose reading and extraction take longer; its worker process is "
+                        "killed and the batch goes on (default: 300; 0: no limit)")
     b.add_argument("--workers", type=int, default=1, metavar="N",
                    help="extract in N processes, the pipeline loaded once in each (default: 1)")
     b.add_argument("--scheduler", metavar="ADDRESS",
@@ -106,10 +109,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
     _check_segmenter(args.segmenter)
+    if args.file_timeout < 0:
+        raise UserError("--file-timeout must be 0 (no limit) or more seconds")
     try:
         summary = build(args.paths, args.store, prune=args.prune, segmenter=args.segmenter,
                         progress=not args.no_progress, max_bytes=args.max_bytes, max_chars=args.max_chars,
-                        workers=args.workers, scheduler=args.scheduler, graph_store=args.graph_store)
+                        workers=args.workers, scheduler=args.scheduler, graph_store=args.graph_store,
+                        file_timeout=args.file_timeout or None)
     except GraphStoreError as e:
         raise UserError(f"graph store: {e}") from None
     print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json else summary.format())

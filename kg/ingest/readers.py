@@ -4,28 +4,37 @@ Every reader returns a :class:`SourceDocument` whose ``text`` is the "original" 
 map of :func:`kg.ingest.normalize.normalize` points into. Anything that cannot be read cleanly raises
 :class:`IngestError` with a human-readable reason; nothing is ever silently decoded as mojibake.
 Dates (publication date, relative mentions) are worked out by :mod:`kg.ingest.dates`.
+
+Hostile files are read with bounded time and memory: only regular files are opened (a FIFO,
+socket or device is refused unopened), a DOCX is inflated member by member under a byte budget
+and a compression-ratio limit and its XML is streamed, and HTML is flattened in one linear pass.
 """
 
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
+import os
 import re
-import zipfile
-from collections import Counter
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from kg.ingest.dates import estimate_publication_date, iso_date
+from kg.ingest.dates import estimate_publication_date
+from kg.ingest.errors import IngestError, TextTooLong, too_long_reason
+from kg.ingest.html import _html
 from kg.ingest.normalize import normalize
+from kg.ingest.office import MAX_INFLATE_RATIO, _docx, _pdf
 
 __all__ = [
+    "MAX_INFLATE_RATIO",
     "SUPPORTED_SUFFIXES",
     "IngestError",
     "SourceDocument",
     "discover",
+    "open_regular",
     "read_document",
 ]
 
@@ -38,16 +47,6 @@ _MAX_REPLACEMENT_RATIO = 0.001  # tolerated U+FFFD share in an otherwise valid U
 _MAX_GARBAGE_RATIO = 0.01  # control / private-use chars: a "successful" decode that is really wrong
 _GARBAGE_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 # python-docx's bundled template carries this creation time; it says nothing about the document
-_DOCX_TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
-
-
-class IngestError(Exception):
-    """A file that cannot be ingested; ``str()`` is ``"PATH: reason"``."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,7 @@ class SourceDocument:
     encoding: str | None
     title: str | None
     date: str | None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    warnings: tuple[str, ...] = ()  # read, but something about the file was hostile
 
 
 # --------------------------------------------------------------------------- discovery
@@ -72,6 +72,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
 
     Files given explicitly are kept even with an unsupported suffix (read_document reports them);
     inside folders, unsupported files are reported and hidden entries ('.'-prefixed) skipped.
+    FIFOs, sockets and devices are reported (never opened: reading a FIFO blocks forever).
 
     >>> discover([Path("/nonexistent/x.txt")])[1][0].reason
     'no such file or directory'
@@ -85,7 +86,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
             errors.append(IngestError(root, "no such file or directory"))
             continue
         if not root.is_dir():
-            if root not in seen:
+            if (special := _special_file(root)) is not None:
+                errors.append(IngestError(root, special))
+            elif root not in seen:
                 seen.add(root)
                 found.append(root)
             continue
@@ -110,6 +113,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
                     continue
                 if entry.is_dir():
                     subdirs.append(entry)
+                elif (special := _special_file(entry)) is not None:
+                    errors.append(IngestError(entry, special))
                 elif entry.suffix.lower() in SUPPORTED_SUFFIXES:
                     if entry not in seen:
                         seen.add(entry)
@@ -121,11 +126,69 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
     return found, errors
 
 
+_FILE_KINDS = ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"),
+               (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder"))
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "special file")
+    return f"not a regular file ({kind}), skipped unread"
+
+
+def _special_file(path: Path) -> str | None:
+    """Why ``path`` (followed through links) is not a file to read, or None (a dangling link is
+    left to the reader, which reports it)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _not_regular(mode)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for binary reading if it is a regular file, else raise :class:`IngestError`.
+
+    The path is checked before opening, so a FIFO, socket or device is never opened; the open
+    itself is non-blocking and the descriptor checked again, so a file swapped for a FIFO in
+    between cannot hang the caller either.
+
+    >>> import tempfile
+    >>> fifo = Path(tempfile.mkdtemp()) / "pipe.txt"
+    >>> os.mkfifo(fifo)
+    >>> open_regular(fifo)  # would block forever in open() without the check
+    Traceback (most recent call last):
+    ...
+    kg.ingest.errors.IngestError: ...: not a regular file (named pipe), skipped unread
+    """
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise IngestError(path, _not_regular(mode))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError as exc:
+        raise IngestError(path, "no such file") from exc
+    except OSError as exc:
+        raise IngestError(path, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise IngestError(path, _not_regular(mode))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 # --------------------------------------------------------------------------- reading
 
 
-def read_document(path: Path, *, max_bytes: int = 50_000_000) -> SourceDocument:
+def read_document(path: Path, *, max_bytes: int = 50_000_000, max_chars: int | None = None) -> SourceDocument:
     """Read one file into a :class:`SourceDocument`; raises :class:`IngestError`.
+
+    ``max_bytes`` bounds the file and, for a DOCX, the bytes inflated from it (see
+    :class:`_Container`); ``max_chars`` stops an HTML, DOCX or PDF reader once its text is twice
+    that long (the exact limit is applied to the normalized text by the caller). A FIFO, socket
+    or device is refused unopened (:func:`open_regular`).
 
     >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as d:
@@ -140,38 +203,42 @@ def read_document(path: Path, *, max_bytes: int = 50_000_000) -> SourceDocument:
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(path, f"unsupported file type {suffix or '(none)'}")
     try:
-        if not path.is_file():
-            raise IngestError(path, "no such file" if not path.exists() else "not a regular file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(path, f"file too large ({size} bytes > limit {max_bytes})")
-        raw = path.read_bytes()
+        with open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise IngestError(path, f"file too large ({size} bytes > limit {max_bytes})")
+            raw = f.read(max_bytes + 1)
     except OSError as exc:
         raise IngestError(path, f"cannot read: {exc.strerror or exc}") from exc
     if len(raw) > max_bytes:  # the file grew between stat and read
-        raise IngestError(path, f"file too large ({len(raw)} bytes > limit {max_bytes})")
+        raise IngestError(path, f"file too large (over {max_bytes} bytes > limit {max_bytes})")
     if not raw.strip():
         raise IngestError(path, "empty file")
     digest = hashlib.sha256(raw).hexdigest()
+    text_cap = 2 * max_chars if max_chars else None
 
     encoding: str | None = None
     title: str | None = None
     date: str | None = None
+    notes: list[str] = []
     if suffix in _TEXT_SUFFIXES or suffix in _HTML_SUFFIXES:
         _reject_binary(path, raw)
         text, encoding = _decode(path, raw)
         if suffix in _HTML_SUFFIXES:
             fmt = "html"
-            text, title, date = _html(text)
+            try:
+                text, title, date = _html(text, text_cap, notes)
+            except TextTooLong as exc:
+                raise IngestError(path, too_long_reason(exc.cap)) from None
         else:
             fmt = "text"
             title = _text_title(text)
     elif suffix == ".pdf":
         fmt = "pdf"
-        text, title = _pdf(path)
+        text, title = _pdf(path, raw, max_bytes, text_cap)
     else:
         fmt = "docx"
-        text, title, date = _docx(path)
+        text, title, date = _docx(path, raw, max_bytes, text_cap)
     if not text.strip():
         raise IngestError(path, "empty file" if fmt == "text" else f"{fmt.upper()} has no text content")
     return SourceDocument(
@@ -183,6 +250,7 @@ def read_document(path: Path, *, max_bytes: int = 50_000_000) -> SourceDocument:
         encoding=encoding,
         title=title,
         date=date or estimate_publication_date(text),
+        warnings=tuple(notes),
     )
 
 
@@ -277,168 +345,3 @@ def _text_title(text: str) -> str | None:
     if _TITLE_PUNCT_RE.search(first) or not any(c.isalpha() for c in first):
         return None
     return first
-
-
-_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "template", "iframe")
-_BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article main blockquote pre "
-    "dd dt dl figcaption figure hr".split()
-)
-_DATE_METAS = ("article:published_time", "pubdate", "publishdate", "publish_date", "date",
-               "dc.date", "dc.date.issued", "og:published_time", "datepublished")
-_CJK_CHAR_RE = re.compile("[\u4e00-\u9fff]")
-
-
-def _html(markup: str) -> tuple[str, str | None, str | None]:
-    """Main text (paragraphs joined by blank lines), title and date of an HTML page.
-
-    Only iterative bs4 APIs are used (descendants/find_all/parents), never recursion, so that
-    pathologically nested markup cannot raise RecursionError.
-    """
-    from bs4 import BeautifulSoup, NavigableString, Tag
-    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
-
-    soup = BeautifulSoup(markup, "html.parser")
-    title = None
-    date = None
-    for meta in soup.find_all("meta"):
-        key = str(meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        content = str(meta.get("content") or "").strip()
-        if not content:
-            continue
-        if key == "og:title" and not title:
-            title = content
-        elif key in _DATE_METAS and not date:
-            date = iso_date(content)
-    if not title and soup.title and soup.title.string:
-        title = soup.title.string.strip() or None
-    if not date:
-        for t in soup.find_all("time"):
-            if t.get("datetime") and (date := iso_date(str(t["datetime"]))):
-                break
-    if not title:
-        h1 = soup.find("h1")
-        if h1:
-            title = " ".join(h1.get_text(" ").split()) or None
-
-    # mark dropped subtrees instead of decompose() (which recurses in some bs4 versions); every
-    # node inside one is marked once, so the test is a set lookup, not a walk up a deep tree
-    dropped: set[int] = set()
-    for tag in soup.find_all(_DROP_TAGS):  # document order: an outer tag comes before its inner ones
-        if id(tag) not in dropped:
-            dropped.add(id(tag))
-            dropped.update(id(node) for node in tag.descendants)
-
-    def is_dropped(node: Tag | NavigableString) -> bool:
-        return id(node) in dropped
-
-    container = soup.find("article") or soup.find("main")
-    if container is None:
-        scores: Counter[int] = Counter()
-        by_id: dict[int, Tag] = {}
-        # One pass over the text nodes, each credited to its nearest <p>'s parent (a bounded walk):
-        # p.get_text() per <p> would be quadratic when hostile markup nests thousands of them.
-        for node in soup.descendants:
-            if not isinstance(node, NavigableString) or is_dropped(node):
-                continue
-            up = next((a for i, a in enumerate(node.parents) if a.name == "p" or i > 200), None)
-            if up is None or up.name != "p" or up.parent is None:
-                continue
-            scores[id(up.parent)] += len(_CJK_CHAR_RE.findall(str(node)))
-            by_id[id(up.parent)] = up.parent
-        if scores:
-            best, score = scores.most_common(1)[0]
-            container = by_id[best] if score else None
-    if container is None:
-        container = soup.body or soup
-
-    paragraphs: list[str] = []
-    current: list[str] = []
-    last_block = None
-    skip = (Comment, Declaration, Doctype, ProcessingInstruction)
-    for node in container.descendants:
-        if isinstance(node, Tag):
-            if node.name == "br" and current:
-                current.append("\n")
-            continue
-        if isinstance(node, skip) or not isinstance(node, NavigableString) or is_dropped(node):
-            continue
-        block = None
-        for i, parent in enumerate(node.parents):  # nearest block ancestor, bounded walk
-            if parent.name in _BLOCK_TAGS or parent is container or i > 200:
-                block = parent
-                break
-        if block is not last_block and current:
-            paragraphs.append("".join(current))
-            current = []
-        last_block = block
-        current.append(str(node))
-    if current:
-        paragraphs.append("".join(current))
-    text = "\n\n".join(p.strip() for p in paragraphs if p.strip())
-    return text, title, date
-
-
-# --------------------------------------------------------------------------- PDF and DOCX
-
-
-def _pdf(path: Path) -> tuple[str, str | None]:
-    try:
-        from pypdf import PdfReader
-
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IngestError(path, "PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta = reader.metadata
-        title = str(meta.title).strip() if meta is not None and meta.title else None
-    except IngestError:
-        raise
-    except Exception as exc:  # pypdf raises many types for broken files
-        raise IngestError(path, f"cannot read PDF: {type(exc).__name__}: {exc}") from exc
-    if not any(p.strip() for p in pages):
-        raise IngestError(path, "PDF has no text layer")
-    return "\n\n".join(p.strip("\n") for p in pages), title or None
-
-
-def _docx(path: Path) -> tuple[str, str | None, str | None]:
-    try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-
-        document = docx.Document(str(path))
-        parts: list[str] = []
-        heading = None
-        body = document.element.body
-        for child in body.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag == "p":
-                para = Paragraph(child, document)
-                if para.text.strip():
-                    parts.append(para.text)
-                    style = para.style.name if para.style is not None else ""
-                    if heading is None and style.startswith(("Heading", "Title")):
-                        heading = para.text.strip()
-            elif tag == "tbl":
-                seen_cells: set[int] = set()
-                for row in Table(child, document).rows:
-                    for cell in row.cells:
-                        if id(cell._tc) in seen_cells:  # merged cells repeat
-                            continue
-                        seen_cells.add(id(cell._tc))
-                        if cell.text.strip():
-                            parts.append(cell.text)
-        core = document.core_properties
-        title = (core.title or "").strip() or heading
-        created = core.created
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise IngestError(path, f"cannot read DOCX: {type(exc).__name__}: {exc}") from exc
-    except Exception as exc:  # python-docx/lxml raise assorted errors on corrupt packages
-        raise IngestError(path, f"cannot read DOCX: {type(exc).__name__}: {exc}") from exc
-    date = None
-    if created is not None:
-        aware = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
-        if aware != _DOCX_TEMPLATE_CREATED:
-            date = created.date().isoformat()
-    return "\n\n".join(parts), title, date

@@ -12,6 +12,12 @@ Evidence offsets in the facts index the *normalized* text; the graph stores offs
 Long because it is one builder with a method per kind of fact in ``DATA_MODEL.md``; splitting
 the methods apart would only scatter the one contract they implement together.
 
+Provenance is bounded per document: evidence identical to one a node already has (the same
+sentence and mention, repeated elsewhere in the text) is stated once, and a document mints at
+most :data:`EVIDENCE_BUDGET` evidence nodes (each with a sentence of at most 2,000 characters,
+see :func:`kg.ingest.normalize.split_sentences`); past that, a node still gets its first evidence (every
+node keeps evidence reachable, as the data model requires) and the rest is dropped with a warning.
+
 >>> from kg.model.facts import DocumentFacts, Person
 >>> facts = DocumentFacts(persons=[Person("张明远", True, "500000")])
 >>> meta = DocumentMeta(name="a.txt", sha256="0" * 64, path="/tmp/a.txt", date="2023-01-04")
@@ -66,6 +72,7 @@ from kg.model.iris import (
 from kg.model.namespaces import ORG, PKG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, bind_prefixes
 
 __all__ = [
+    "EVIDENCE_BUDGET",
     "DocumentMeta",
     "DocumentMetadata",
     "OffsetMap",
@@ -78,6 +85,10 @@ log = logging.getLogger(__name__)
 
 
 
+
+#: Evidence nodes one document may mint (a long real document states a few thousand); beyond
+#: it, only a node's first evidence is kept. Bounds what hostile repetition can write.
+EVIDENCE_BUDGET = 10_000
 
 
 class DocumentMetadata(Protocol):
@@ -176,7 +187,7 @@ class _DocumentGraphBuilder:
     """Collects the triples of one document; one method per kind of fact."""
 
     def __init__(self, doc: DocumentMetadata, normalized: OffsetMap, facts: DocumentFacts,
-                 source_paths: Iterable[str]) -> None:
+                 source_paths: Iterable[str], evidence_budget: int = EVIDENCE_BUDGET) -> None:
         from extractors.context import is_context_bound  # the build has the pipeline loaded
         from extractors.lexicons import admin_divisions  # light: a cached TSV read
 
@@ -199,6 +210,12 @@ class _DocumentGraphBuilder:
         # A person named only in a post or relation takes the document's usual region, so that
         # they land on the same node as in documents where the extractor listed them.
         self.default_region = min(regions, key=lambda r: (-regions[r], r)) if regions else None
+        self.evidence_left = evidence_budget
+        self.evidence_budget = evidence_budget
+        self.evidence_dropped = 0
+        self._evidence_of: dict[tuple[URIRef, str, str, int], URIRef] = {}  # identical evidence, stated once
+        self._has_evidence: set[URIRef] = set()
+        self._minted: set[URIRef] = set()
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
         if o is not None:
@@ -214,18 +231,37 @@ class _DocumentGraphBuilder:
                 self.g.add((node, SKOS.altLabel, _zh(alias)))
 
     # ------------------------------------------------------------------ evidence
-    def evidence(self, node: URIRef, ev: Evidence) -> URIRef:
+    def evidence(self, node: URIRef, ev: Evidence) -> URIRef | None:
+        """Link ``node`` to the evidence ``ev`` (None: dropped, the budget is spent)."""
+        sentence = self.normalized.text[ev.sentence_start:ev.sentence_end].strip()
+        same = (node, sentence, ev.text, ev.start - ev.sentence_start)
+        if same in self._evidence_of:  # the same statement repeated: its first evidence stands
+            return self._evidence_of[same]
         start, end = self.normalized.to_original(ev.start, ev.end)
         iri = evidence_iri(self.doc.sha256, start, end)
-        sentence = self.normalized.text[ev.sentence_start:ev.sentence_end].strip()
-        self.g.add((iri, RDF.type, PKG.Evidence))
-        if sentence:
-            self.g.add((iri, PKG.sentence, _zh(sentence)))
-        self.g.add((iri, PKG.startOffset, Literal(start)))
-        self.g.add((iri, PKG.endOffset, Literal(end)))
-        self.derived(iri)
+        if iri not in self._minted:
+            if self.evidence_left <= 0 and node in self._has_evidence:
+                self.evidence_dropped += 1
+                return None
+            self.evidence_left -= 1
+            self._minted.add(iri)
+            self.g.add((iri, RDF.type, PKG.Evidence))
+            if sentence:
+                self.g.add((iri, PKG.sentence, _zh(sentence)))
+            self.g.add((iri, PKG.startOffset, Literal(start)))
+            self.g.add((iri, PKG.endOffset, Literal(end)))
+            self.derived(iri)
         self.g.add((node, PKG.evidence, iri))
+        self._evidence_of[same] = iri
+        self._has_evidence.add(node)
         return iri
+
+    def warnings(self) -> list[str]:
+        """What this document's graph left out, one line each."""
+        if not self.evidence_dropped:
+            return []
+        return [f"evidence budget of {self.evidence_budget} nodes reached: {len(self._minted)} evidence nodes "
+                f"stored, {self.evidence_dropped} further mentions not linked (each node keeps its first)"]
 
     def all_evidence(self, node: URIRef, evidence: Iterable[Evidence]) -> None:
         # a traditional-script original ("臺北市議會") is a surface form of the entity as well
@@ -524,11 +560,14 @@ class _DocumentGraphBuilder:
 
 
 def document_graph(doc: DocumentMetadata, normalized: OffsetMap, facts: DocumentFacts,
-                   *, source_paths: Iterable[str] | None = None) -> Graph:
+                   *, source_paths: Iterable[str] | None = None, evidence_budget: int = EVIDENCE_BUDGET,
+                   warnings: list[str] | None = None) -> Graph:
     """The triples of ``doc``'s named graph (``id:doc/<sha256[:16]>``) for its ``facts``.
 
     ``source_paths`` are the file paths the content was read from (default: ``doc.path``); they
     become ``pkg:sourcePath`` literals, which is how a rebuild knows which document a path held.
+    At most ``evidence_budget`` evidence nodes are minted (see the module docstring); what was
+    left out is appended to ``warnings`` when a list is given, else logged.
 
     >>> from kg.model.facts import DocumentFacts, Evidence, Post
     >>> ev = Evidence(0, 6, "大足区委书记", 0, 12)
@@ -539,4 +578,11 @@ def document_graph(doc: DocumentMetadata, normalized: OffsetMap, facts: Document
     ['书记', '大足区委', '大足区委书记', '张明远']
     """
     paths = [str(doc.path)] if source_paths is None else [str(p) for p in source_paths]
-    return _DocumentGraphBuilder(doc, normalized, facts, paths).build()
+    builder = _DocumentGraphBuilder(doc, normalized, facts, paths, evidence_budget)
+    graph = builder.build()
+    for warning in builder.warnings():
+        if warnings is None:
+            log.warning("%s: %s", doc.name, warning)
+        else:  # the caller reports it
+            warnings.append(warning)
+    return graph
