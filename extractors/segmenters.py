@@ -7,7 +7,9 @@ cached), then jieba's bundled dictionary, with a warning saying why.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import logging
 import os
 import shutil
@@ -122,7 +124,12 @@ def _pkuseg_segmenter():
         folder = fetch_pkuseg_model()
     import spacy_pkuseg
 
-    seg = spacy_pkuseg.pkuseg(model_name=str(folder))
+    # spacy-pkuseg prints "features.msgpack does not exist, try loading features.pkl" on every load
+    # of the PyPI model (a pickle): true, harmless, and not the user's business
+    with contextlib.redirect_stderr(io.StringIO()) as said:
+        seg = spacy_pkuseg.pkuseg(model_name=str(folder))
+    for line in said.getvalue().splitlines():
+        log.debug("spacy-pkuseg: %s", line)
     return seg.cut
 
 

@@ -91,6 +91,7 @@ class BuildSummary:
     triples: int = 0
     seconds: float = 0.0
     recovered: str | None = None  # the store check run after an interrupted build
+    store_missing: bool = False  # nothing to build and no store: none was created
 
     @property
     def ok(self) -> bool:
@@ -110,7 +111,7 @@ class BuildSummary:
             "ignored": [{"path": f.path, "reason": f.reason} for f in self.ignored],
             "facts": dict(self.facts), "entities": dict(self.entities),
             "documents": self.documents, "triples": self.triples, "seconds": round(self.seconds, 3),
-            "recovered": self.recovered,
+            "recovered": self.recovered, "store_missing": self.store_missing,
         }
 
     def format(self) -> str:
@@ -128,7 +129,10 @@ class BuildSummary:
             lines.append("facts: " + ", ".join(f"{k} {v}" for k, v in self.facts.items()))
         if self.entities:
             lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in self.entities.items()))
-        lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
+        if self.store_missing:
+            lines.append("store: none created (no documents to build)")
+        else:
+            lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
         if self.recovered:
             lines.append(f"recovered from an interrupted build: {self.recovered}")
         lines += [f"failed: {f.path}: {f.reason}" for f in self.failed]
@@ -214,7 +218,7 @@ class _Builder:
 
     def fail(self, path: Path | str, reason: str) -> None:
         self.summary.failed.append(BuildFailure(str(path), reason))
-        log.warning("%s: %s", path, reason)
+        log.info("%s: %s", path, reason)  # the summary lists it: one line per bad file, once
 
     def _submit(self, path: Path, key: str) -> Any:
         from kg.parallel import extract_document  # by its module path: picklable for workers
@@ -372,7 +376,13 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
 
         sink = GraphStoreClient(graph_store)
     parallel = workers > 1 or scheduler is not None
-    with KnowledgeStore(store_path if store_path is not None else default_store_path()) as store:
+    target = Path(store_path if store_path is not None else default_store_path())
+    if not files and not (target / "CURRENT").is_file():
+        # nothing to put in a store that is not there yet (a mistyped path): leave no empty store behind
+        summary.seconds = time.perf_counter() - started
+        summary.store_missing = True
+        return summary
+    with KnowledgeStore(target) as store:
         if store.crashed:
             summary.recovered = store.verify(repair=True).format()
             log.warning("%s", summary.recovered)

@@ -31,7 +31,8 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
 def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``show``, ``path``, ``queries``, ``viz`` and ``serve`` to a subparsers object."""
     s = sub.add_parser("show", help="everything known about an entity, each fact with its sentence")
-    s.add_argument("name", help="a name, alias, adcode or IRI (id:person/…); close names are suggested")
+    s.add_argument("name", help="a name, alias, adcode or IRI (person:…); close names are suggested, "
+                                "an ambiguous name lists its candidates")
     _store_arg(s)
     s.add_argument("--all", action="store_true", help="every sentence, not the first few")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -50,7 +51,7 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     qr.add_argument("name")
     _store_arg(qr)
     qr.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                    help="bind ?NAME to a term: 大足区, 1000000, '\"大足区\"@zh', id:district/500111 (repeatable)")
+                    help="bind ?NAME to a term: 大足区, 1000000, '\"大足区\"@zh', district:500111 (repeatable)")
     qr.add_argument("--format", "-F", choices=("table", "csv", "json"), default="table")
 
     v = sub.add_parser("viz", help="draw a picture: .png/.svg/.pdf, or an interactive offline .html")
@@ -111,7 +112,6 @@ def _params(items: list[str]) -> dict[str, str]:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from kg.describe import describe
-    from kg.lookup import find_entities
 
     G = _graph(args.store)
     node = _resolve(G, args.name)
@@ -121,9 +121,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
         return 0
     limit = None if args.all else 5
     print(report.format(max_mentions=limit, max_evidence=None if args.all else 3))
-    others = [m for m in find_entities(G, args.name) if m.node != node and m.how in ("label", "alias")]
-    if others:
-        print("\nalso named so: " + ", ".join(f"{m.label} ({m.type}, {m.node})" for m in others))
     return 0
 
 

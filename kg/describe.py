@@ -9,7 +9,7 @@ renders that as the text of ``policykg show NAME``.
 >>> G = to_networkx(example_graph())
 >>> report = describe(G, "https://w3id.org/policykg/id/person/a")
 >>> print(report.format())  # doctest: +NORMALIZE_WHITESPACE
-张明远  [Official]  id:person/a
+张明远  [Official]  person:a
   types: pkg:Official, schema:Person
 <BLANKLINE>
 facts (1):
@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.namespaces import ID
+from kg.namespaces import sparql_iri
 from kg.network import edge_evidence, node_name
 
 __all__ = ["EntityReport", "EvidenceRef", "Statement", "describe"]
@@ -112,8 +112,7 @@ class EntityReport:
 
     def format(self, max_mentions: int | None = 5, max_evidence: int | None = 3) -> str:
         """The report as text (``None`` limits: print every mention and every sentence)."""
-        short = "id:" + self.node[len(str(ID)):] if self.node.startswith(str(ID)) else self.node
-        lines = [f"{self.label}  [{self.type}]  {short}"]
+        lines = [f"{self.label}  [{self.type}]  {sparql_iri(self.node)}"]  # an IRI a query accepts
         if self.aliases:
             lines.append("  aliases: " + ", ".join(self.aliases))
         if self.types:

@@ -9,17 +9,22 @@ Dates (publication date, relative mentions) are worked out by :mod:`kg.dates`.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 import re
+import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.dates import estimate_publication_date, iso_date
 from kg.normalize import normalize
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -382,7 +387,48 @@ def _html(markup: str) -> tuple[str, str | None, str | None]:
 # --------------------------------------------------------------------------- PDF and DOCX
 
 
+class _Held(logging.Handler):
+    """Holds a library's log records while one file is read: its warnings ("invalid pdf header",
+    "EOF marker not found") name no file, and a file that fails is reported once, by the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str, path: Path) -> Iterator[_Held]:
+    """Inside: ``logger_name``'s records (and its modules') and Python warnings are held back."""
+    logger = logging.getLogger(logger_name)
+    held, propagate = _Held(), logger.propagate
+    logger.addHandler(held)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield held
+    finally:
+        logger.removeHandler(held)
+        logger.propagate = propagate
+        for message in held.messages:  # for -vv, with the file they are about
+            log.debug("%s: %s: %s", path, logger_name, message)
+
+
 def _pdf(path: Path) -> tuple[str, str | None]:
+    with _quiet("pypdf", path) as held:
+        try:
+            return _read_pdf(path)
+        except IngestError as e:
+            if not held.messages:
+                raise
+            # pypdf's first complaint often says more than its exception ("invalid pdf header")
+            raise IngestError(path, f"{e.reason} ({held.messages[0]})") from e
+
+
+def _read_pdf(path: Path) -> tuple[str, str | None]:
     try:
         from pypdf import PdfReader
 

@@ -6,7 +6,6 @@ import doctest
 import importlib
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import networkx as nx
@@ -225,9 +224,7 @@ def test_every_saved_query_is_documented_and_valid():
             assert p.description
 
 
-def test_saved_queries_ship_as_package_data():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "queries/*.rq" in config["tool"]["setuptools"]["package-data"]["kg"]
+def test_saved_queries_are_the_rq_files():  # that a wheel ships them: tests/test_newcomer.py
     assert {q.name for q in saved_queries()} == {p.stem for p in (ROOT / "kg" / "queries").glob("*.rq")}
 
 
@@ -242,7 +239,8 @@ def test_each_saved_query_example_runs_on_the_sample(seed_build, capsys, query):
 
 def test_saved_query_parameters_are_bound_not_pasted(seed_store):
     hostile = '大足区" } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #'
-    assert run_saved(seed_store, "officials_by_district", {"district": hostile}).rows == []
+    with pytest.raises(QueryError, match="no district named"):  # a name, looked up as one
+        run_saved(seed_store, "officials_by_district", {"district": hostile})
     assert len(run_saved(seed_store, "officials_by_district", {"district": "大足区"}).rows) == 12
     with pytest.raises(QueryError, match="needs --param district"):
         run_saved(seed_store, "officials_by_district")
@@ -267,7 +265,8 @@ def test_officials_of_a_district_by_name_alias_or_code(seed_store):
     by_name = officials_of_district(seed_store, "大足区")
     assert by_name == officials_of_district(seed_store, "大足") == officials_of_district(seed_store, "500111")
     assert {"official": "徐晓勇", "post": "区长", "organization": "大足区人民政府"} in by_name
-    assert officials_of_district(seed_store, "火星") == []
+    with pytest.raises(QueryError, match="no district named '火星'"):
+        officials_of_district(seed_store, "火星")
 
 
 def test_officials_of_an_organization(seed_store):
