@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import sys
 import time
 from collections import Counter, deque
@@ -130,7 +131,7 @@ class BuildSummary:
         if self.entities:
             lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in self.entities.items()))
         if self.store_missing:
-            lines.append("store: none created (no documents to build)")
+            lines.append("store: none created (no document to put in it)")
         else:
             lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
         if self.recovered:
@@ -382,6 +383,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         summary.seconds = time.perf_counter() - started
         summary.store_missing = True
         return summary
+    new = not target.exists()
     with KnowledgeStore(target) as store:
         if store.crashed:
             summary.recovered = store.verify(repair=True).format()
@@ -403,6 +405,9 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
         summary.entities = store.entity_counts()
         summary.documents = len(store.named_graphs())
         summary.triples = store.triple_count()
+    if new and summary.documents == 0:  # every file failed: the store this build made holds nothing
+        shutil.rmtree(target, ignore_errors=True)
+        summary.store_missing = True
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -20,6 +20,7 @@ facts (1):
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -45,6 +46,15 @@ _ORDER = ["post", "held by", "organization", "role", "chaired", "attended", "cha
           "location of", "part of", "contains", "post with this role"]
 
 
+def _shown_path(path: str) -> str:
+    """``path`` as the reader would type it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") or not os.path.isabs(path) else relative
+
+
 @dataclass(frozen=True)
 class EvidenceRef:
     """Where a document states a fact: the sentence, character offsets in the original file, the
@@ -64,7 +74,7 @@ class EvidenceRef:
           — a.txt, characters 0–3 (seeds/a.txt)
         """
         where = self.document + (f", characters {self.start}–{self.end}" if self.start is not None else "")
-        return f"“{self.sentence}”\n  — {where}" + (f" ({self.source_path})" if self.source_path else "")
+        return f"“{self.sentence}”\n  — {where}" + (f" ({_shown_path(self.source_path)})" if self.source_path else "")
 
 
 @dataclass(frozen=True)

@@ -386,7 +386,8 @@ def test_decimal_literal_is_canonical():
 
 
 @pytest.mark.parametrize(
-    "module", ["kg.iris", "kg.graph", "kg.store", "kg.build", "kg.export", "kg.query", "kg.cli", "kg"]
+    "module", ["kg.iris", "kg.graph", "kg.store", "kg.build", "kg.export", "kg.query", "kg.cli", "kg",
+               "kg.namespaces", "kg.parameters", "kg.sparql_syntax"]
 )
 def test_docstring_examples(module):
     import doctest
