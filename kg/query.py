@@ -478,8 +478,10 @@ def run_query(store: KnowledgeStore, sparql: str,
     ``"<https://…>"``, numbers). A bare name (``"大足区"``) is bound to every literal of the store
     with that text, whatever its language tag (:func:`kg.parameters.label_forms`); when such a name
     is nowhere in the store and the query finds nothing, a :class:`QueryError` says so (with close
-    names). ``timeout`` (seconds, None: no limit) raises :class:`QueryTimeout`; ``max_rows`` (None:
-    no limit) keeps that many rows or triples and sets ``truncated``.
+    names). A parameter the query's header declares (``# param district (district): …``, as the
+    saved queries do) is checked against its kind first (:func:`kg.parameters.check_value`).
+    ``timeout`` (seconds, None: no limit) raises :class:`QueryTimeout`; ``max_rows`` (None: no
+    limit) keeps that many rows or triples and sets ``truncated``.
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
@@ -487,13 +489,18 @@ def run_query(store: KnowledgeStore, sparql: str,
     >>> r.variables, r.rows
     (['who'], [])
     """
-    from kg.parameters import bare_text, explain_unmatched, label_forms
+    from kg.parameters import bare_text, check_value, explain_unmatched, label_forms
+    from kg.saved_queries import declared_params
 
     parsed = prepare(sparql)
     _check_dataset(store, parsed)
     given = dict(params or {})
+    kinds = {p.name: p.kind for p in declared_params(sparql)} if sparql.lstrip().startswith("#") else {}
     unmatched: dict[str, str] = {}
     for name, value in given.items():
+        if name.lstrip("?$") in kinds and not isinstance(value, tuple):  # a `# param NAME (kind)` header
+            given[name] = check_value(store, name.lstrip("?$"), kinds[name.lstrip("?$")], value)
+            continue
         text = bare_text(value) if not isinstance(value, tuple) else None
         if text is not None:
             forms = label_forms(store, text)

@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 from kg.parameters import KINDS as _KINDS
-from kg.parameters import check_value
 from kg.query import ParamValue, QueryError, QueryResult, run_query
 from kg.store import KnowledgeStore
 
-__all__ = ["QueryParam", "SavedQuery", "run_saved", "saved_queries", "saved_query"]
+__all__ = ["QueryParam", "SavedQuery", "declared_params", "run_saved", "saved_queries", "saved_query"]
 
 _FIELD = re.compile(r"^#\s*(title|description|param|example)\b\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:\(([\w\s,]*)\))?\s*:\s*(.*)$")
@@ -115,6 +114,15 @@ def _files() -> dict[str, str]:
     return {f.name[:-3]: f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".rq")}
 
 
+def declared_params(sparql: str) -> tuple[QueryParam, ...]:
+    """The parameters a query's ``# param`` header declares (any query text, saved or not).
+
+    >>> [(p.name, p.kind) for p in declared_params("# param d (district): a district\\nASK {}")]
+    [('d', 'district')]
+    """
+    return _parse("query", sparql).params
+
+
 def saved_queries() -> list[SavedQuery]:
     """Every saved query, sorted by name.
 
@@ -173,5 +181,4 @@ def run_saved(store: KnowledgeStore, name: str, params: Mapping[str, ParamValue]
     for p in query.params:
         if p.required and p.name not in given:
             raise QueryError(f"saved query {name} needs --param {p.name}=… ({p.description})")
-    bound = {p.name: check_value(store, p.name, p.kind, given[p.name]) for p in query.params if p.name in given}
-    return run_query(store, query.sparql, bound)
+    return run_query(store, query.sparql, given)  # which checks each value against its declared kind

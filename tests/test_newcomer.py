@@ -89,6 +89,19 @@ def test_a_name_that_names_nothing_is_an_error_with_suggestions(invented):
         run_saved(store, "measures_of_district", {"district": "海棠县"})
 
 
+def test_a_query_files_param_header_checks_its_parameters(invented, tmp_path):
+    mine = tmp_path / "mine.rq"
+    mine.write_text("# param place (district): where\n# param floor (number, optional): yuan\n"
+                    "SELECT ?m WHERE { ?m schema:areaServed ?place ; pkg:funding/schema:value ?v "
+                    "FILTER(!BOUND(?floor) || ?v >= ?floor) }\n", encoding="utf-8")
+    assert cli(invented, "query", "-f", mine, "--param", "place=district:990101").stdout.splitlines()[2] == \
+        "measure:cd08"
+    done = cli(invented, "query", "-f", mine, "--param", "place=海棠县")
+    assert done.returncode == 1 and "no district named '海棠县'; did you mean: 海棠区" in done.stderr
+    done = cli(invented, "query", "-f", mine, "--param", "place=district:990101", "--param", "floor=三亿")
+    assert done.returncode == 1 and "floor must be a number, not '三亿': write 300000000" in done.stderr
+
+
 def test_a_value_of_the_wrong_type_says_so(invented):
     done = cli(invented, "queries", "run", "measures_over_amount", "--param", "min_amount=一亿")
     assert done.returncode == 1
