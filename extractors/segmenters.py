@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import logging
 import os
 import shutil
@@ -143,7 +145,12 @@ def load_segmenter(name: str = "auto") -> Callable[[str], list[str]] | None:
 def _pkuseg_segmenter():
     import spacy_pkuseg
 
-    seg = spacy_pkuseg.pkuseg(model_name=str(pkuseg_model_dir()))
+    # spacy-pkuseg prints "features.msgpack does not exist, try loading features.pkl" on every load
+    # of the PyPI model (a pickle): true, harmless, and not the user's business
+    with contextlib.redirect_stderr(io.StringIO()) as said:
+        seg = spacy_pkuseg.pkuseg(model_name=str(pkuseg_model_dir()))
+    for line in said.getvalue().splitlines():
+        log.debug("spacy-pkuseg: %s", line)
     return seg.cut
 
 

@@ -1,7 +1,8 @@
 """Write notebooks/*.ipynb from the cell sources below (outputs empty; CI executes them).
 
 Run after editing a cell here: ``python notebooks/make_notebooks.py``. Keeping the sources in one
-plain Python file makes notebook changes reviewable as ordinary diffs.
+plain Python file makes notebook changes reviewable as ordinary diffs. To open them:
+``pip install -e '.[notebook]'`` (JupyterLab, pandas), then ``jupyter lab notebooks/``.
 """
 
 from __future__ import annotations
@@ -40,29 +41,33 @@ it questions in SPARQL, walk it as a networkx graph, see why it says what it say
     new_code_cell(SETUP),
     new_markdown_cell("""## 2. SPARQL
 
-`run_query` predeclares the project's prefixes (`pkg:`, `org:`, `schema:` …) and binds parameters as
-RDF terms: the name below is never pasted into the query text."""),
-    new_code_cell('''from kg.query.sparql import run_query
+`run_query` predeclares the project's prefixes (`pkg:`, `org:`, `schema:`, and one per kind of node:
+`district:500111`, `person:…`) and binds parameters as RDF terms: the name below is never pasted into
+the query text, and a bare name matches labels whatever their language tag. `records` turns a
+result into rows of Python values, a pandas `DataFrame` in one step."""),
+    new_code_cell('''import pandas as pd
+
+from kg.explore.analysis import records
+from kg.query.sparql import run_query
 
 result = run_query(store, """
 SELECT ?official ?post WHERE {
   ?d rdfs:label ?district .
   ?o schema:areaServed ?d . ?x org:postIn ?o ; rdfs:label ?post .
   ?p org:holds ?x ; a pkg:Official ; rdfs:label ?official .
-} ORDER BY ?official ?post""", {"district": '"大足区"@zh'})
-print(result.render("table"))
-officials = {str(row[0]) for row in result.rows}
-assert {"陈一清", "徐晓勇"} <= officials'''),
+} ORDER BY ?official ?post""", {"district": "大足区"})
+officials = pd.DataFrame(records(result))
+assert {"陈一清", "徐晓勇"} <= set(officials["official"])
+officials'''),
     new_markdown_cell("The saved queries in `kg/query/saved_queries/` answer common questions by name:"),
     new_code_cell('''from kg.query.saved import run_saved, saved_queries
 
-for q in saved_queries():
-    print(f"{q.name:28} {q.title}")
+print(pd.DataFrame([{"name": q.name, "title": q.title} for q in saved_queries()]).to_string(index=False))
+totals = pd.DataFrame(records(run_saved(store, "funding_by_district")))
 # funding totals count only money that funds something (subsidies, budgets, investment,
 # financing), not output value, revenue, contract values or thresholds
-totals = run_saved(store, "funding_by_district")
-print(totals.render("table"))
-assert str(totals.rows[0][0]) == "长寿区"'''),
+assert totals.loc[0, "district"] == "长寿区"
+totals'''),
     new_markdown_cell("""## 3. networkx
 
 `to_networkx` turns the store into a `MultiDiGraph`: typed nodes with labels, aliases and evidence,
@@ -70,7 +75,7 @@ edges keyed by relation. `resolve_entity` finds a node by name, alias or adcode 
 names when there is none)."""),
     new_code_cell('''from collections import Counter
 
-from kg.explore.lookup import EntityNotFound, resolve_entity
+from kg.query.lookup import EntityNotFound, resolve_entity
 from kg.explore.network import neighbourhood, shortest_connection, to_networkx
 
 G = to_networkx(store)
@@ -121,19 +126,18 @@ An analysis of the sample corpus with the helpers in `kg.explore.analysis` (plai
 networkx: the officials of a district, who meets whom, and funding by district."""),
     new_code_cell(SETUP),
     new_markdown_cell("## Officials of 大足区 and the organizations they serve in"),
-    new_code_cell('''from kg.explore.analysis import officials_of_district, officials_of_organization
+    new_code_cell('''import pandas as pd
 
-rows = officials_of_district(store, "大足区")
-for r in rows:
-    print(f"{r['official']:4} {r['post']:16} {r['organization']}")
-by_person = {}
-for r in rows:
-    by_person.setdefault(r["official"], []).append(r["post"])
+from kg.explore.analysis import officials_of_district, officials_of_organization
+
+officials = pd.DataFrame(officials_of_district(store, "大足区"))
+by_person = officials.groupby("official")["post"].apply(list)
 print(len(by_person), "officials")
 assert "区长" in by_person["徐晓勇"]
 assert [r["person"] for r in officials_of_organization(store, "大足区委")] == sorted(
-    r["person"] for r in officials_of_organization(store, "中共重庆市大足区委员会"))'''),
-    new_code_cell('''from kg.explore.lookup import resolve_entity
+    r["person"] for r in officials_of_organization(store, "中共重庆市大足区委员会"))
+officials'''),
+    new_code_cell('''from kg.query.lookup import resolve_entity
 from kg.explore.network import to_networkx
 from kg.explore.viz import draw_official_network
 
@@ -151,12 +155,12 @@ pairs = meeting_cooccurrence(store)
 M = nx.Graph()
 for p in pairs:
     M.add_edge(p["official"], p["other"], weight=p["meetings"], meetings=p["which"])
-centrality = sorted(nx.degree_centrality(M).items(), key=lambda kv: (-kv[1], kv[0]))
-for name, c in centrality[:6]:
-    print(f"{name:4} {c:.2f}")
+centrality = (pd.DataFrame(nx.degree_centrality(M).items(), columns=["person", "centrality"])
+              .sort_values(["centrality", "person"], ascending=[False, True], ignore_index=True))
 print(nx.number_connected_components(M), "groups of people who met")
 assert M.has_edge("陈一清", "徐晓勇")
-assert {p["other"] for p in meeting_cooccurrence(store, "陈一清")} == set(M["陈一清"])'''),
+assert {p["other"] for p in meeting_cooccurrence(store, "陈一清")} == set(M["陈一清"])
+centrality.head(6)'''),
     new_markdown_cell("""## Funding by district
 
 Only money that funds something counts (`pkg:amountKind` subsidy/award, budget/fund, investment,
@@ -165,27 +169,25 @@ are amounts too, but not funding: `funding_amounts(store, kind="all")` lists the
     new_code_cell('''from kg.explore.analysis import funding_amounts, funding_by_district
 from kg.explore.viz import draw_funding
 
-totals = funding_by_district(store)
-for t in totals:
-    print(f"{t['district']:4} {t['adcode']} {float(t['total']) / 1e8:>10,.2f} 亿元 in {t['amounts']} amount(s)")
-amounts = funding_amounts(store)
-assert totals[0]["district"] == "长寿区"
+totals = pd.DataFrame(funding_by_district(store))
+totals["亿元"] = totals["total"].astype(float) / 1e8
+amount_rows = funding_amounts(store)
+amounts = pd.DataFrame(amount_rows)
+assert totals.loc[0, "district"] == "长寿区"
 not_funding = [a for a in funding_amounts(store, kind="all") if a["amount_kind"] == "OutputOrRevenue"]
-assert not_funding and not any(a["as_written"] == n["as_written"] for a in amounts for n in not_funding)
+assert not_funding and not any(a["as_written"] == n["as_written"] for a in amount_rows for n in not_funding)
 # the totals are the per-district sums of the listed amounts
-by_area = {}
-for a in amounts:
-    if a["adcode"]:
-        by_area[a["adcode"]] = by_area.get(a["adcode"], 0) + a["amount"]
-assert {t["adcode"]: t["total"] for t in totals} == by_area
-fig = draw_funding(amounts)'''),
+by_area = amounts.dropna(subset=["adcode"]).groupby("adcode")["amount"].sum()
+assert dict(zip(totals["adcode"], totals["total"], strict=True)) == by_area.to_dict()
+fig = draw_funding(amount_rows)
+totals[["district", "adcode", "亿元", "amounts"]]'''),
     new_markdown_cell("## Agreements between districts"),
     new_code_cell('''from kg.explore.analysis import agreements
 
-for a in agreements(store):
-    print(a["agreement"] or "（未命名协议）", ":", a["party"], "—", a["other_party"], a["date"] or "")
+pairs = pd.DataFrame(agreements(store)).fillna({"agreement": "（未命名协议）"})
 assert any({a["party"], a["other_party"]} == {"潼南区", "遂宁市"} for a in agreements(store, "潼南区"))
-store.close()'''),
+store.close()
+pairs[["agreement", "party", "other_party", "date"]]'''),
 ]
 
 

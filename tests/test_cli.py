@@ -137,7 +137,11 @@ def one_line_error(done: subprocess.CompletedProcess[str], needle: str) -> None:
 
 def test_user_errors_are_one_line(seed_build, tmp_path):
     store = seed_build.store
-    one_line_error(run_cli("query", "--store", store, "SELECT ?x WHERE { ?x ?p }"), "malformed SPARQL query")
+    done = run_cli("query", "--store", store, "SELECT ?x WHERE { ?x ?p }")
+    # a syntax error is one message, then the query's line with a caret under the spot
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].startswith("policykg: error: malformed SPARQL query at line 1, column 25")
+    assert done.stderr.splitlines()[1:] == ["  SELECT ?x WHERE { ?x ?p }", " " * 26 + "^"]
     one_line_error(run_cli("query", "--store", store, "DROP ALL"), "updates are not allowed")
     one_line_error(run_cli("query", "--store", store, "INSERT DATA { <a:b> <a:c> <a:d> }"), "read-only")
     one_line_error(run_cli("query", "--store", tmp_path / "none", "ASK {}"), "no knowledge store")

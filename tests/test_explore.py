@@ -6,7 +6,6 @@ import doctest
 import importlib
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import networkx as nx
@@ -22,13 +21,13 @@ from kg.explore.analysis import (
     officials_of_organization,
 )
 from kg.explore.describe import describe
-from kg.explore.lookup import EntityNotFound, find_entities, resolve_entity
 from kg.explore.network import edge_evidence, neighbourhood, official_network, shortest_connection
+from kg.query.lookup import EntityNotFound, find_entities, resolve_entity
 from kg.query.saved import run_saved, saved_queries, saved_query
 from kg.query.sparql import QueryError, prepare, run_query
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPLORE_MODULES = ["kg.explore.network", "kg.explore.lookup", "kg.explore.describe", "kg.query.saved",
+EXPLORE_MODULES = ["kg.explore.network", "kg.query.lookup", "kg.explore.describe", "kg.query.saved",
                    "kg.explore.analysis", "kg.explore.fonts", "kg.explore.viz", "kg.explore.html_view",
                    "kg.serve.endpoint", "kg.cli.explore"]
 
@@ -226,9 +225,7 @@ def test_every_saved_query_is_documented_and_valid():
             assert p.description
 
 
-def test_saved_queries_ship_as_package_data():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "saved_queries/*.rq" in config["tool"]["setuptools"]["package-data"]["kg.query"]
+def test_saved_queries_are_the_rq_files():  # that a wheel ships them: tests/test_newcomer.py
     assert {q.name for q in saved_queries()} == {p.stem for p in (ROOT / "kg" / "query" / "saved_queries").glob("*.rq")}
 
 
@@ -243,7 +240,8 @@ def test_each_saved_query_example_runs_on_the_sample(seed_build, capsys, query):
 
 def test_saved_query_parameters_are_bound_not_pasted(seed_store):
     hostile = '大足区" } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #'
-    assert run_saved(seed_store, "officials_by_district", {"district": hostile}).rows == []
+    with pytest.raises(QueryError, match="no district named"):  # a name, looked up as one
+        run_saved(seed_store, "officials_by_district", {"district": hostile})
     assert len(run_saved(seed_store, "officials_by_district", {"district": "大足区"}).rows) == 12
     with pytest.raises(QueryError, match="needs --param district"):
         run_saved(seed_store, "officials_by_district")
@@ -268,7 +266,8 @@ def test_officials_of_a_district_by_name_alias_or_code(seed_store):
     by_name = officials_of_district(seed_store, "大足区")
     assert by_name == officials_of_district(seed_store, "大足") == officials_of_district(seed_store, "500111")
     assert {"official": "徐晓勇", "post": "区长", "organization": "大足区人民政府"} in by_name
-    assert officials_of_district(seed_store, "火星") == []
+    with pytest.raises(QueryError, match="no district named '火星'"):
+        officials_of_district(seed_store, "火星")
 
 
 def test_officials_of_an_organization(seed_store):

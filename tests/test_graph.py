@@ -378,7 +378,8 @@ def test_decimal_literal_is_canonical():
 
 @pytest.mark.parametrize(
     "module", ["kg.model.iris", "kg.rdf.facts_to_rdf", "kg.store.knowledge_store", "kg.build.batch", "kg.store.export",
-               "kg.query.sparql", "kg.cli.main", "kg"]
+               "kg.query.sparql", "kg.cli.main", "kg", "kg.model.namespaces", "kg.query.parameters",
+               "kg.query.sparql_syntax"]
 )
 def test_docstring_examples(module):
     import doctest

@@ -21,6 +21,10 @@ def test_notebook_runs(seed_build, monkeypatch, name):
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+    # tables are pandas DataFrames, shown as HTML tables in Jupyter
+    frames = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if 'class="dataframe"' in o.get("data", {}).get("text/html", "")]
+    assert len(frames) >= 2
     setup = next(c for c in nb.cells if c.cell_type == "code")
     assert any(o.get("text", "").startswith(str(seed_build.store)) for o in setup.outputs)
 

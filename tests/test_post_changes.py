@@ -220,8 +220,8 @@ def changes_store(tmp_path_factory):
 
 def test_show_prints_the_timeline_of_a_person(changes_store):
     from kg.explore.describe import describe
-    from kg.explore.lookup import resolve_entity
     from kg.explore.network import to_networkx
+    from kg.query.lookup import resolve_entity
     from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(changes_store, read_only=True) as store:

@@ -12,9 +12,9 @@ from kg.cli.main import main
 from kg.explore.analysis import funding_amounts
 from kg.explore.fonts import cjk_font, missing_glyphs, use_cjk_font
 from kg.explore.html_view import graph_html, neighbourhood_html
-from kg.explore.lookup import resolve_entity
 from kg.explore.network import example_graph, neighbourhood, to_networkx
 from kg.explore.viz import draw_funding, draw_neighbourhood, draw_official_network
+from kg.query.lookup import resolve_entity
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

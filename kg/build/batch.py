@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import sys
 import time
 from collections import Counter, deque
@@ -95,6 +96,7 @@ class BuildSummary:
     seconds: float = 0.0
     recovered: str | None = None  # the store check run after an interrupted build
     pushed: str | None = None  # what ``graph_store`` received (see kg.store.sync)
+    store_missing: bool = False  # nothing to build and no store: none was created
 
     @property
     def ok(self) -> bool:
@@ -115,7 +117,7 @@ class BuildSummary:
             "warnings": [{"path": f.path, "reason": f.reason} for f in self.warnings],
             "facts": dict(self.facts), "entities": dict(self.entities),
             "documents": self.documents, "triples": self.triples, "seconds": round(self.seconds, 3),
-            "recovered": self.recovered, "pushed": self.pushed,
+            "recovered": self.recovered, "pushed": self.pushed, "store_missing": self.store_missing,
         }
 
     def format(self) -> str:
@@ -133,7 +135,10 @@ class BuildSummary:
             lines.append("facts: " + ", ".join(f"{k} {v}" for k, v in self.facts.items()))
         if self.entities:
             lines.append("entities: " + ", ".join(f"{k} {v}" for k, v in self.entities.items()))
-        lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
+        if self.store_missing:
+            lines.append("store: none created (no document to put in it)")
+        else:
+            lines.append(f"store: {self.documents} documents, {self.triples} triples ({self.seconds:.1f} s)")
         if self.pushed:
             lines.append(self.pushed)
         if self.recovered:
@@ -217,7 +222,7 @@ class _Builder:
 
     def fail(self, path: Path | str, reason: str) -> None:
         self.summary.failed.append(BuildFailure(str(path), reason))
-        log.warning("%s: %s", path, reason)
+        log.info("%s: %s", path, reason)  # the summary lists it: one line per bad file, once
 
     def _submit(self, path: Path, key: str) -> Any:
         from kg.build.workers import extract_document  # by its module path: picklable for workers
@@ -367,7 +372,14 @@ since the last push to it are PUT, those of removed documents DELETEd).
         target = summary.ignored if e.reason.startswith("unsupported file type") else summary.failed
         target.append(BuildFailure(str(e.path), e.reason))
     parallel = workers > 1 or scheduler is not None
-    with KnowledgeStore(store_path if store_path is not None else default_store_path()) as store:
+    target = Path(store_path if store_path is not None else default_store_path())
+    if not files and not (target / "CURRENT").is_file():
+        # nothing to put in a store that is not there yet (a mistyped path): leave no empty store behind
+        summary.seconds = time.perf_counter() - started
+        summary.store_missing = True
+        return summary
+    new = not target.exists()
+    with KnowledgeStore(target) as store:
         if store.crashed:
             summary.recovered = store.verify(repair=True).format()
             log.warning("%s", summary.recovered)
@@ -392,6 +404,9 @@ since the last push to it are PUT, those of removed documents DELETEd).
         summary.entities = store.entity_counts()
         summary.documents = len(store.named_graphs())
         summary.triples = store.triple_count()
+    if new and summary.documents == 0:  # every file failed: the store this build made holds nothing
+        shutil.rmtree(target, ignore_errors=True)
+        summary.store_missing = True
     summary.seconds = time.perf_counter() - started
     return summary
 

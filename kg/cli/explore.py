@@ -28,7 +28,8 @@ __all__ = ["EXPLORE_COMMANDS", "add_explore_commands"]
 def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``show``, ``path``, ``queries``, ``viz`` and ``serve`` to a subparsers object."""
     s = sub.add_parser("show", help="everything known about an entity, each fact with its sentence")
-    s.add_argument("name", help="a name, alias, adcode or IRI (id:person/…); close names are suggested")
+    s.add_argument("name", help="a name, alias, adcode or IRI (person:…); close names are suggested, "
+                                "an ambiguous name lists its candidates")
     add_store_argument(s)
     s.add_argument("--all", action="store_true", help="every sentence, not the first few")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -47,7 +48,7 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     qr.add_argument("name")
     add_store_argument(qr)
     qr.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                    help="bind ?NAME to a term: 大足区, 1000000, '\"大足区\"@zh', id:district/500111 (repeatable)")
+                    help="bind ?NAME to a term: 大足区, 1000000, '\"大足区\"@zh', district:500111 (repeatable)")
     qr.add_argument("--format", "-F", choices=("table", "csv", "json"), default="table")
 
     v = sub.add_parser("viz", help="draw a picture: .png/.svg/.pdf, or an interactive offline .html")
@@ -84,7 +85,7 @@ def _graph(store_path: Path | None):
 
 
 def _resolve(G, name: str) -> str:
-    from kg.explore.lookup import EntityNotFound, resolve_entity
+    from kg.query.lookup import EntityNotFound, resolve_entity
 
     try:
         return resolve_entity(G, name)
@@ -94,7 +95,6 @@ def _resolve(G, name: str) -> str:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from kg.explore.describe import describe
-    from kg.explore.lookup import find_entities
 
     G = _graph(args.store)
     node = _resolve(G, args.name)
@@ -104,9 +104,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
         return 0
     limit = None if args.all else 5
     print(report.format(max_mentions=limit, max_evidence=None if args.all else 3))
-    others = [m for m in find_entities(G, args.name) if m.node != node and m.how in ("label", "alias")]
-    if others:
-        print("\nalso named so: " + ", ".join(f"{m.label} ({m.type}, {m.node})" for m in others))
     return 0
 
 
@@ -196,7 +193,7 @@ def _cmd_viz(args: argparse.Namespace) -> int:
 
 
 def _resolve_district(G, name: str) -> str:
-    from kg.explore.lookup import EntityNotFound, resolve_entity
+    from kg.query.lookup import EntityNotFound, resolve_entity
 
     try:
         return resolve_entity(G, name, types={"District"})

@@ -77,7 +77,8 @@ def make_parser() -> argparse.ArgumentParser:
     src.add_argument("-f", "--file", type=Path, metavar="FILE.rq", help="read the query from a file")
     q.add_argument("--format", "-F", choices=("table", "csv", "json"), default="table")
     q.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help='bind ?NAME to a term: \'"大足区"@zh\', id:district/500111, <iri>, 42 (repeatable)')
+                   help='bind ?NAME to a term: 大足区 (any language tag), \'"大足区"@zh\', district:500111, <iri>, 42 '
+                        '(repeatable)')
     q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="abandon the query after this long (default: 60; 0: no limit)")
     q.add_argument("--max-rows", type=int, default=10_000, metavar="N",

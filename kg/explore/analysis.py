@@ -2,13 +2,17 @@
 
 Each function runs one of the saved queries (:mod:`kg.query.saved`) with its parameters bound
 as RDF terms and returns rows as ``dict`` s of Python values (``str``, ``int``, ``Decimal`` …;
-``None`` where a value is unbound), ready for ``pandas.DataFrame(rows)`` if you use pandas.
+``None`` where a value is unbound), ready for ``pandas.DataFrame(rows)``. A name that no
+district, organization or person of the store has (or that several have) is a
+:class:`kg.query.QueryError` saying so, never an empty list.
 
 >>> import tempfile, pathlib
 >>> from kg.store.knowledge_store import KnowledgeStore
 >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
 ...     officials_of_district(store, "大足区")
-[]
+Traceback (most recent call last):
+...
+kg.query.QueryError: no district named '大足区'
 """
 
 from __future__ import annotations
@@ -62,7 +66,9 @@ def officials_of_district(store: KnowledgeStore, district: str) -> list[dict[str
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
     ...     officials_of_district(store, "500111")
-    []
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: no district named '500111'
     """
     return [{k: r[k] for k in ("official", "post", "organization")}
             for r in records(run_saved(store, "officials_by_district", {"district": district}))]
@@ -75,7 +81,9 @@ def officials_of_organization(store: KnowledgeStore, organization: str) -> list[
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
     ...     officials_of_organization(store, "大足区委")
-    []
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: no organization named '大足区委'
     """
     return [{k: r[k] for k in ("person", "post", "role", "as_of")}
             for r in records(run_saved(store, "officials_by_organization", {"organization": organization}))]
@@ -88,7 +96,9 @@ def measures_of_district(store: KnowledgeStore, district: str) -> list[dict[str,
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
     ...     measures_of_district(store, "永川区")
-    []
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: no district named '永川区'
     """
     return [{k: r[k] for k in ("measure", "kind", "issuer", "amount", "as_written", "purpose")}
             for r in records(run_saved(store, "measures_of_district", {"district": district}))]
@@ -122,7 +132,7 @@ def funding_amounts(store: KnowledgeStore, district: str | None = None,
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
-    ...     funding_amounts(store, "重庆市")
+    ...     funding_amounts(store)
     []
     """
     params = {name: value for name, value in (("district", district), ("kind", kind)) if value}
@@ -147,7 +157,7 @@ def meeting_cooccurrence(store: KnowledgeStore, person: str | None = None) -> li
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
-    ...     meeting_cooccurrence(store, "张明远")
+    ...     meeting_cooccurrence(store)
     []
     """
     return records(run_saved(store, "meeting_cooccurrence", {"person": person} if person else {}))

@@ -9,7 +9,7 @@ renders that as the text of ``policykg show NAME``.
 >>> G = to_networkx(example_graph())
 >>> report = describe(G, "https://w3id.org/policykg/id/person/a")
 >>> print(report.format())  # doctest: +NORMALIZE_WHITESPACE
-张明远  [Official]  id:person/a
+张明远  [Official]  person:a
   types: pkg:Official, schema:Person
 <BLANKLINE>
 facts (1):
@@ -20,13 +20,14 @@ facts (1):
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from kg.explore.network import edge_evidence, node_name
-from kg.model.namespaces import ID
+from kg.model.namespaces import sparql_iri
 
 __all__ = ["EntityReport", "EvidenceRef", "Statement", "describe"]
 
@@ -45,6 +46,15 @@ _IN.update({"person": "post change", "post": "post change"})
 _ORDER = ["post", "held by", "organization", "role", "chaired", "attended", "chaired by", "attended by",
           "funding", "funds", "party to", "party", "issued", "issued by", "serves", "served by", "located in",
           "location of", "part of", "contains", "post with this role"]
+
+
+def _shown_path(path: str) -> str:
+    """``path`` as the reader would type it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") or not os.path.isabs(path) else relative
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class EvidenceRef:
           — a.txt, characters 0–3 (seeds/a.txt)
         """
         where = self.document + (f", characters {self.start}–{self.end}" if self.start is not None else "")
-        return f"“{self.sentence}”\n  — {where}" + (f" ({self.source_path})" if self.source_path else "")
+        return f"“{self.sentence}”\n  — {where}" + (f" ({_shown_path(self.source_path)})" if self.source_path else "")
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,7 @@ class EntityReport:
 
     def format(self, max_mentions: int | None = 5, max_evidence: int | None = 3) -> str:
         """The report as text (``None`` limits: print every mention and every sentence)."""
-        short = "id:" + self.node[len(str(ID)):] if self.node.startswith(str(ID)) else self.node
-        lines = [f"{self.label}  [{self.type}]  {short}"]
+        lines = [f"{self.label}  [{self.type}]  {sparql_iri(self.node)}"]  # an IRI a query accepts
         if self.aliases:
             lines.append("  aliases: " + ", ".join(self.aliases))
         if self.types:

@@ -9,7 +9,7 @@ dict with ``sentence``, ``start``, ``end``, ``document``, ``document_name``, ``s
 edge ``u → v`` keyed by the property's local name (``holds``, ``postIn``, ``areaServed`` …) is one
 triple between two entities; evidence and documents are attributes, never nodes.
 
-Traversal helpers take that graph and a node id (use :func:`kg.explore.lookup.resolve_entity` to go from
+Traversal helpers take that graph and a node id (use :func:`kg.query.lookup.resolve_entity` to go from
 a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`edge_evidence`.
 
 >>> G = to_networkx(example_graph())

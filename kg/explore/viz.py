@@ -38,6 +38,7 @@ __all__ = [
     "draw_neighbourhood",
     "draw_official_network",
     "layout",
+    "place_labels",
 ]
 
 #: Node colour per entity type (matplotlib's tab10 palette).
@@ -98,7 +99,9 @@ def draw_graph(G: nx.Graph, *, title: str = "", highlight: Iterable[str] = (),
     """Draw ``G`` (nodes with ``type`` and ``label``) with a colour legend of the types present.
 
     ``edge_labels`` maps ``(u, v)`` to a label; by default a multigraph's edge keys, in Chinese
-    (:data:`RELATION_NAMES`). ``highlight`` nodes get a thick black ring.
+    (:data:`RELATION_NAMES`). ``highlight`` nodes get a thick black ring. Labels are placed where
+    they overlap no other label and no node (:func:`place_labels`), and the picture grows until
+    they fit; nothing is clipped at the edges.
 
     >>> from kg.explore.network import example_graph, to_networkx
     >>> fig = draw_graph(to_networkx(example_graph()), title="示例")
@@ -121,30 +124,153 @@ def draw_graph(G: nx.Graph, *, title: str = "", highlight: Iterable[str] = (),
                 old = edge_labels.get((u, v))
                 edge_labels[(u, v)] = f"{old}/{name}" if old and name not in old else old or name
     simple = nx.DiGraph(G) if G.is_directed() else nx.Graph(G)
+    marked = set(highlight)
+    sizes = {v: 1400 if v in marked else 900 for v in simple}
     nx.draw_networkx_edges(simple, pos, ax=ax, edge_color="#999999", width=1.0, arrows=G.is_directed(),
                            arrowsize=10, node_size=900, connectionstyle="arc3,rad=0.05" if G.is_directed() else "arc3")
     types = [G.nodes[v].get("type", "") for v in simple]
-    marked = set(highlight)
-    nx.draw_networkx_nodes(simple, pos, ax=ax, node_size=[1400 if v in marked else 900 for v in simple],
+    nx.draw_networkx_nodes(simple, pos, ax=ax, node_size=[sizes[v] for v in simple],
                            node_color=[TYPE_COLOURS.get(t, "#7f7f7f") for t in types],
                            edgecolors=["black" if v in marked else "white" for v in simple],
                            linewidths=[3 if v in marked else 1 for v in simple], alpha=0.9)
-    nx.draw_networkx_labels(simple, pos, ax=ax, labels={v: _short(node_name(G, v)) for v in simple},
-                            font_size=10, font_family="sans-serif")
-    if edge_labels:
-        nx.draw_networkx_edge_labels(simple, pos, ax=ax, edge_labels=dict(edge_labels), font_size=8,
-                                     font_color="#444444", font_family="sans-serif",
-                                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
     present = [t for t in TYPE_COLOURS if t in set(types)]
     ax.legend(handles=[Line2D([], [], marker="o", ls="", markersize=10, color=TYPE_COLOURS[t],
                               label=f"{_TYPE_NAMES.get(t, t)} {t}") for t in present],
               loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=True)
     ax.set_title(title, fontsize=15)
-    ax.margins(0.08)
     ax.set_axis_off()
-    fig.tight_layout()
+    # the highlighted node's label first, then the best connected: they get the best spots
+    order = sorted(simple, key=lambda v: (v not in marked, -simple.degree(v), node_name(G, v)))
+    node_labels = [(v, _short(node_name(G, v))) for v in order]
+    fig.tight_layout()  # before placing: the placement needs the axes' final size
+    place_labels(fig, ax, pos, sizes, node_labels,
+                 [(u, v, text) for (u, v), text in edge_labels.items() if u in pos and v in pos])
     _save(fig, path)
     return fig
+
+
+_LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
+_EDGE_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)  # where along an edge its label may sit
+
+
+def _overlap(a, b) -> float:
+    """The area two display-space boxes share."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _box_hits_disc(box, centre: tuple[float, float], radius: float) -> bool:
+    x = min(max(centre[0], box.x0), box.x1)
+    y = min(max(centre[1], box.y0), box.y1)
+    return (x - centre[0]) ** 2 + (y - centre[1]) ** 2 < radius ** 2
+
+
+def place_labels(fig, ax, pos: Mapping[Any, tuple[float, float]], sizes: Mapping[Any, float],
+                 node_labels: list[tuple[Any, str]], edge_labels: list[tuple[Any, Any, str]], *,
+                 max_width: float = 40.0) -> int:
+    """Write ``node_labels`` (``(node, text)``, most important first) beside their nodes and
+    ``edge_labels`` (``(u, v, text)``) along their edges, each where it overlaps no label placed
+    before it, no node disc (``sizes``: marker areas in points², as networkx takes them) and does
+    not leave the axes. While some label finds no such spot, the axes take in the labels that stick
+    out, or the figure grows (up to ``max_width`` inches wide), and the labels are placed again.
+    Returns how many labels still overlap something (0 once everything fits).
+    """
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [p[1] for p in pos.values()] or [0.0]
+    pad = 0.08 * max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    ax.set_xlim(min(xs) - pad, max(xs) + pad)
+    ax.set_ylim(min(ys) - pad, max(ys) + pad)
+    texts: list = []
+    clashes = 0
+    for _ in range(12):
+        for t in texts:
+            t.remove()
+        texts, clashes, outside = _place_once(fig, ax, pos, sizes, node_labels, edge_labels)
+        if outside:  # take the labels that stick out into the axes, then place again
+            _take_in(fig, ax, texts)
+        elif clashes and fig.get_figwidth() < max_width:
+            fig.set_size_inches(min(max_width, fig.get_figwidth() * 1.2), fig.get_figheight() * 1.2)
+        else:
+            break
+    return clashes
+
+
+def _place_once(fig, ax, pos, sizes, node_labels, edge_labels) -> tuple[list, int, int]:
+    """One greedy pass: each label takes its first free spot, else its least crowded one.
+    Returns the texts, how many overlap something and how many stick out of the axes."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    to_px = ax.transData.transform
+    px_per_pt = fig.dpi / 72
+    discs = [(tuple(to_px(pos[v])), math.sqrt(sizes.get(v, 900)) / 2 * px_per_pt + 1) for v in pos]
+    placed: list = []
+    texts: list = []
+    clashes = outside = 0
+    gap = 3 * px_per_pt
+
+    def cost(box) -> tuple[float, float]:
+        out = box.width * box.height - _overlap(box, frame)
+        hits = sum(box.width * box.height for centre, r in discs if _box_hits_disc(box, centre, r))
+        box = box.padded(gap)  # labels that touch read as one: keep a few pixels between them
+        hits += sum(_overlap(box, other) for other in placed)
+        return hits, out
+
+    def settle(candidates) -> None:
+        nonlocal clashes, outside
+        best, best_cost = None, (math.inf, math.inf)
+        for text in candidates():
+            c = cost(text.get_window_extent(renderer))
+            if (c[0] + c[1], c[1]) < (best_cost[0] + best_cost[1], best_cost[1]):
+                if best is not None:
+                    best.remove()
+                best, best_cost = text, c
+            else:
+                text.remove()
+            if c == (0, 0):
+                break
+        clashes += best_cost[0] > 0
+        outside += best_cost[1] > 0
+        placed.append(best.get_window_extent(renderer))
+        texts.append(best)
+
+    for v, label in node_labels:
+        r = math.sqrt(sizes.get(v, 900)) / 2 + 2  # points from the node's centre
+        d = r * 0.75
+        spots = [((0, -r), "center", "top"), ((0, r), "center", "bottom"), ((r, 0), "left", "center"),
+                 ((-r, 0), "right", "center"), ((d, -d), "left", "top"), ((-d, -d), "right", "top"),
+                 ((d, d), "left", "bottom"), ((-d, d), "right", "bottom")]
+
+        def node_candidates(v=v, label=label, spots=spots):
+            for offset, ha, va in spots:
+                yield ax.annotate(label, xy=pos[v], xytext=offset, textcoords="offset points", ha=ha, va=va,
+                                  fontsize=10, zorder=4, bbox=_LABEL_BOX, annotation_clip=False)
+
+        settle(node_candidates)
+    for u, v, label in edge_labels:
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+
+        def edge_candidates(x0=x0, y0=y0, x1=x1, y1=y1, label=label):
+            for t in _EDGE_SPOTS:
+                yield ax.text(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, label, ha="center", va="center", fontsize=8,
+                              color="#444444", zorder=3, bbox=_LABEL_BOX, clip_on=False)
+
+        settle(edge_candidates)
+    return texts, clashes, outside
+
+
+def _take_in(fig, ax, texts) -> None:
+    """Widen the axes limits so that every text lies inside them (with a small margin)."""
+    renderer = fig.canvas.get_renderer()
+    inv = ax.transData.inverted()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        (bx0, by0), (bx1, by1) = inv.transform((box.x0, box.y0)), inv.transform((box.x1, box.y1))
+        x0, x1, y0, y1 = min(x0, bx0), max(x1, bx1), min(y0, by0), max(y1, by1)
+    margin_x, margin_y = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+    ax.set_xlim(x0 - margin_x, x1 + margin_x)
+    ax.set_ylim(y0 - margin_y, y1 + margin_y)
 
 
 def draw_neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,

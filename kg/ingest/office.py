@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import logging
 import posixpath
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -16,11 +18,54 @@ from xml.parsers import expat
 
 from kg.ingest.errors import IngestError, too_long_reason
 
+log = logging.getLogger(__name__)
+
 # python-docx's template's creation time: a DOCX whose core properties carry it has no real date
 _DOCX_TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
 
 
+class _Held(logging.Handler):
+    """Holds a library's log records while one file is read: its warnings ("invalid pdf header",
+    "EOF marker not found") name no file, and a file that fails is reported once, by the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str, path: Path) -> Iterator[_Held]:
+    """Inside: ``logger_name``'s records (and its modules') and Python warnings are held back."""
+    logger = logging.getLogger(logger_name)
+    held, propagate = _Held(), logger.propagate
+    logger.addHandler(held)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield held
+    finally:
+        logger.removeHandler(held)
+        logger.propagate = propagate
+        for message in held.messages:  # for -vv, with the file they are about
+            log.debug("%s: %s: %s", path, logger_name, message)
+
+
 def _pdf(path: Path, raw: bytes, max_bytes: int, text_cap: int | None) -> tuple[str, str | None]:
+    with _quiet("pypdf", path) as held:
+        try:
+            return _read_pdf(path, raw, max_bytes, text_cap)
+        except IngestError as e:
+            if not held.messages:
+                raise
+            # pypdf's first complaint often says more than its exception ("invalid pdf header")
+            raise IngestError(path, f"{e.reason} ({held.messages[0]})") from e
+
+
+def _read_pdf(path: Path, raw: bytes, max_bytes: int, text_cap: int | None) -> tuple[str, str | None]:
     try:
         import pypdf
         from pypdf import PdfReader

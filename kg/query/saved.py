@@ -4,19 +4,22 @@ Each ``.rq`` file opens with a header of ``#`` comments::
 
     # title: Officials of a district
     # description: … (continued on lines indented under it)
-    # param district: district name, alias or adcode, e.g. 大足区
-    # param min_posts (optional): …
+    # param district (district): district name, alias or adcode, e.g. 大足区
+    # param min_posts (number, optional): …
     # example: policykg queries run officials_by_district --param district=大足区
 
 :func:`run_saved` checks the parameters against the header and hands them to
 :func:`kg.query.sparql.run_query`, which binds them as RDF terms: user input is never pasted into the
 query text. An optional parameter left out stays unbound (the queries test ``BOUND(?name)``).
+A parameter's kind, in parentheses (``district``, ``organization``, ``person``, ``number``; else
+``text``), is checked first (:func:`kg.query.parameters.check_value`): a name must be that of exactly one
+entity of its kind, so a typo or an ambiguous name is an error that says so, not an empty table.
 
 >>> [q.name for q in saved_queries()][:3]
 ['agreements_between_districts', 'funding_amounts', 'funding_by_district']
 >>> q = saved_query("officials_by_district")
->>> q.title, [(p.name, p.required) for p in q.params]
-('Officials of a district', [('district', True)])
+>>> q.title, [(p.name, p.required, p.kind) for p in q.params]
+('Officials of a district', [('district', True, 'district')])
 """
 
 from __future__ import annotations
@@ -26,22 +29,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from kg.query.parameters import KINDS as _KINDS
 from kg.query.sparql import ParamValue, QueryError, QueryResult, run_query
 from kg.store.knowledge_store import KnowledgeStore
 
-__all__ = ["QueryParam", "SavedQuery", "run_saved", "saved_queries", "saved_query"]
+__all__ = ["QueryParam", "SavedQuery", "declared_params", "run_saved", "saved_queries", "saved_query"]
 
 _FIELD = re.compile(r"^#\s*(title|description|param|example)\b\s*(.*)$")
-_PARAM = re.compile(r"^(\w+)\s*(\(optional\))?\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:\(([\w\s,]*)\))?\s*:\s*(.*)$")
 
 
 @dataclass(frozen=True)
 class QueryParam:
-    """A parameter of a saved query: its variable name, whether it must be given, what it means."""
+    """A parameter of a saved query: its variable name, whether it must be given, what it means,
+    and its kind (one of :data:`kg.query.parameters.KINDS`)."""
 
     name: str
     required: bool
     description: str
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -85,14 +91,19 @@ def _parse(name: str, text: str) -> SavedQuery:
                 pm = _PARAM.match(value)
                 if pm is None:
                     raise ValueError(f"{name}.rq: cannot read parameter line {line!r}")
-                params.append(QueryParam(pm.group(1), pm.group(2) is None, pm.group(3).strip()))
+                flags = [f.strip() for f in (pm.group(2) or "").split(",") if f.strip()]
+                kinds = [f for f in flags if f != "optional"]
+                if len(kinds) > 1 or (kinds and kinds[0] not in _KINDS):
+                    raise ValueError(f"{name}.rq: unknown parameter kind in {line!r} (kinds: {', '.join(_KINDS)})")
+                params.append(QueryParam(pm.group(1), "optional" not in flags, pm.group(3).strip(),
+                                         kinds[0] if kinds else "text"))
             else:
                 fields[key] = value
         elif last is not None and line[1:].startswith("  "):  # continuation of the previous field
             more = line[1:].strip()
             if last == "param":
                 p = params[-1]
-                params[-1] = QueryParam(p.name, p.required, f"{p.description} {more}")
+                params[-1] = QueryParam(p.name, p.required, f"{p.description} {more}", p.kind)
             else:
                 fields[last] = f"{fields[last]} {more}"
     return SavedQuery(name, fields["title"] or name, fields["description"], tuple(params), fields["example"], text)
@@ -101,6 +112,15 @@ def _parse(name: str, text: str) -> SavedQuery:
 def _files() -> dict[str, str]:
     folder = resources.files("kg.query") / "saved_queries"
     return {f.name[:-3]: f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".rq")}
+
+
+def declared_params(sparql: str) -> tuple[QueryParam, ...]:
+    """The parameters a query's ``# param`` header declares (any query text, saved or not).
+
+    >>> [(p.name, p.kind) for p in declared_params("# param d (district): a district\\nASK {}")]
+    [('d', 'district')]
+    """
+    return _parse("query", sparql).params
 
 
 def saved_queries() -> list[SavedQuery]:
@@ -133,11 +153,17 @@ def saved_query(name: str) -> SavedQuery:
 def run_saved(store: KnowledgeStore, name: str, params: Mapping[str, ParamValue] | None = None) -> QueryResult:
     """Run the saved query ``name`` with ``params`` bound as RDF terms (see :func:`kg.query.sparql.run_query`).
 
-    A missing required parameter or an unknown one is a :class:`kg.query.sparql.QueryError`.
+    A missing required parameter or an unknown one is a :class:`kg.query.sparql.QueryError`, and so is a
+    value of the wrong kind: a name that no entity (or several) of the parameter's kind has, a
+    number that is not one (:func:`kg.query.parameters.check_value`).
 
     >>> import tempfile, pathlib
     >>> store = KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s")
     >>> run_saved(store, "officials_by_district", {"district": "大足区"}).rows
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: no district named '大足区'
+    >>> run_saved(store, "posts_per_organization", {"min_posts": 2}).rows
     []
     >>> run_saved(store, "officials_by_district")
     Traceback (most recent call last):
@@ -155,4 +181,4 @@ def run_saved(store: KnowledgeStore, name: str, params: Mapping[str, ParamValue]
     for p in query.params:
         if p.required and p.name not in given:
             raise QueryError(f"saved query {name} needs --param {p.name}=… ({p.description})")
-    return run_query(store, query.sparql, given)
+    return run_query(store, query.sparql, given)  # which checks each value against its declared kind

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import json
 import re
 import threading
@@ -41,7 +42,8 @@ from rdflib.term import Identifier
 from rdflib.util import from_n3
 
 from kg.model.iris import document_iri
-from kg.model.namespaces import PREFIXES, bind_prefixes, sparql_prologue
+from kg.model.namespaces import PREFIXES, bind_prefixes, sparql_iri, sparql_prologue
+from kg.query.sparql_syntax import explain as explain_syntax
 from kg.store.knowledge_store import KnowledgeStore, QueryRows
 
 __all__ = ["DEFAULT_TIMEOUT", "RESULT_FORMATS", "QueryError", "QueryResult", "QueryTimeout", "parse_term",
@@ -56,6 +58,8 @@ _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 _LITERAL_RE = re.compile(r'^"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
 
 ParamValue = Identifier | str | int | float | bool
+#: A parameter's value, or several (a tuple): the variable is then bound to each in turn.
+ParamValues = ParamValue | tuple[ParamValue, ...]
 
 
 class QueryError(ValueError):
@@ -81,7 +85,9 @@ def parse_term(text: str) -> Identifier:
 
     >>> parse_term('"大足区"@zh')
     rdflib.term.Literal('大足区', lang='zh')
-    >>> parse_term("id:district/500111")
+    >>> parse_term("district:500111") == parse_term("id:district/500111")
+    True
+    >>> parse_term("district:500111")
     rdflib.term.URIRef('https://w3id.org/policykg/id/district/500111')
     >>> parse_term("<https://schema.org/Person>")
     rdflib.term.URIRef('https://schema.org/Person')
@@ -192,13 +198,16 @@ def _sparql_term(term: Identifier) -> str:
     raise QueryError(f"cannot use {term!r} as a parameter: only IRIs and literals can be bound")
 
 
-def with_parameters(sparql: str, params: Mapping[str, ParamValue]) -> str:
+def with_parameters(sparql: str, params: Mapping[str, ParamValues]) -> str:
     """``sparql`` with ``params`` bound: a ``VALUES`` block opens its WHERE pattern and every
     subquery's, so a parameter is in scope wherever the query uses it (``FILTER``, ``HAVING``
-    of a subquery, ``BOUND``). Values are written as escaped RDF terms, never as query text.
+    of a subquery, ``BOUND``). Values are written as escaped RDF terms, never as query text; a
+    tuple of values binds the variable to each of them.
 
     >>> print(with_parameters("SELECT ?x WHERE { ?x rdfs:label ?name }", {"name": '"大足区"@zh'}))
     SELECT ?x WHERE { VALUES (?name) { ("大足区"@zh) } ?x rdfs:label ?name }
+    >>> print(with_parameters("SELECT ?x WHERE { ?x rdfs:label ?n }", {"n": ('"a"', '"a"@zh')}))
+    SELECT ?x WHERE { VALUES (?n) { ("a") ("a"@zh) } ?x rdfs:label ?n }
     >>> with_parameters('CONSTRUCT { ?x a ?t } WHERE { ?x a ?t }', {"t": "pkg:Meeting"}).count("VALUES")
     1
     >>> print(with_parameters('CONSTRUCT WHERE { ?x a ?t }', {"t": 1}))
@@ -210,9 +219,10 @@ def with_parameters(sparql: str, params: Mapping[str, ParamValue]) -> str:
     for name in names:
         if not re.fullmatch(r"\w+", name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
-    terms = {k.lstrip("?$"): _sparql_term(_term(v)) for k, v in params.items()}
-    values = (f" VALUES ({' '.join('?' + n for n in names)}) "
-              f"{{ ({' '.join(terms[n] for n in names)}) }}")
+    terms = {k.lstrip("?$"): [_sparql_term(_term(x)) for x in (v if isinstance(v, tuple) else (v,))]
+             for k, v in params.items()}
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*(terms[n] for n in names)))
+    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
     at, short = _where_groups(sparql)
     if short:  # CONSTRUCT WHERE { P } admits no VALUES in P: written out as CONSTRUCT { P } WHERE { P }
         where, opened, closed = short
@@ -260,7 +270,7 @@ def prepare(sparql: str):
         if _is_update(sparql):
             raise QueryError(
                 "updates are not allowed: the query interface is read-only (SPARQL Update refused)") from None
-        raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
+        raise QueryError(f"malformed SPARQL query at {explain_syntax(sparql, e)}") from None
     try:
         service = _has_service(parsed.algebra)
     except RecursionError:
@@ -292,19 +302,11 @@ def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 
 
-# Longest namespace first, so id:district/… wins over a shorter match.
-_DISPLAY_PREFIXES = sorted(((str(ns), p) for p, ns in _PREFIXES.items()), key=lambda t: -len(t[0]))
-
-
 def _cell(term: Identifier | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        # For reading, not for pasting into Turtle: "id:person/…" is not a valid prefixed name.
-        for ns, prefix in _DISPLAY_PREFIXES:
-            if term.startswith(ns) and len(term) > len(ns):
-                return f"{prefix}:{term[len(ns):]}"
-        return str(term)
+        return sparql_iri(term)  # district:500111: pasted back into a query, it names the same node
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -468,14 +470,18 @@ def _check_dataset(store: KnowledgeStore, parsed) -> None:
 
 
 def run_query(store: KnowledgeStore, sparql: str,
-              params: Mapping[str, ParamValue] | None = None, *,
+              params: Mapping[str, ParamValues] | None = None, *,
               timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = None) -> QueryResult:
     """Evaluate a read-only SPARQL query over the union graph; ``params`` bind variables to terms.
 
-    Strings in ``params`` are read as Turtle terms (``'"大足区"@zh'``, ``"id:district/500111"``,
-    ``"<https://…>"``, numbers) and otherwise as plain literals. ``timeout`` (seconds, None: no
-    limit) raises :class:`QueryTimeout`; ``max_rows`` (None: no limit) keeps that many rows or
-    triples and sets ``truncated``.
+    Strings in ``params`` are read as Turtle terms (``'"大足区"@zh'``, ``"district:500111"``,
+    ``"<https://…>"``, numbers). A bare name (``"大足区"``) is bound to every literal of the store
+    with that text, whatever its language tag (:func:`kg.query.parameters.label_forms`); when such a name
+    is nowhere in the store and the query finds nothing, a :class:`QueryError` says so (with close
+    names). A parameter the query's header declares (``# param district (district): …``, as the
+    saved queries do) is checked against its kind first (:func:`kg.query.parameters.check_value`).
+    ``timeout`` (seconds, None: no limit) raises :class:`QueryTimeout`; ``max_rows`` (None: no
+    limit) keeps that many rows or triples and sets ``truncated``.
 
     >>> import tempfile, pathlib
     >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
@@ -483,19 +489,38 @@ def run_query(store: KnowledgeStore, sparql: str,
     >>> r.variables, r.rows
     (['who'], [])
     """
+    from kg.query.parameters import bare_text, check_value, explain_unmatched, label_forms
+    from kg.query.saved import declared_params
+
     parsed = prepare(sparql)
     _check_dataset(store, parsed)
-    bound = with_parameters(sparql, params or {})
+    given = dict(params or {})
+    kinds = {p.name: p.kind for p in declared_params(sparql)} if sparql.lstrip().startswith("#") else {}
+    unmatched: dict[str, str] = {}
+    for name, value in given.items():
+        if name.lstrip("?$") in kinds and not isinstance(value, tuple):  # a `# param NAME (kind)` header
+            given[name] = check_value(store, name.lstrip("?$"), kinds[name.lstrip("?$")], value)
+            continue
+        text = bare_text(value) if not isinstance(value, tuple) else None
+        if text is not None:
+            forms = label_forms(store, text)
+            if not forms:
+                unmatched[name.lstrip("?$")] = text
+            given[name] = tuple(dict.fromkeys((Literal(text), *forms)))
+    bound = with_parameters(sparql, given)
 
     def work(stop: Callable[[], bool]) -> QueryResult:
         return _from_rows(store.query(bound, prefixes=_PREFIXES,
                                       take=lambda items: _take(items, max_rows, stop)), max_rows)
 
     try:
-        return _with_deadline(work, timeout)
+        result = _with_deadline(work, timeout)
     except SyntaxError as e:
         raise QueryError(f"malformed SPARQL query: {_one_line(e)}") from None
     except (OSError, RuntimeError, ValueError) as e:
         if isinstance(e, QueryError):
             raise
         raise QueryError(f"query failed: {_one_line(e)}") from None
+    if unmatched and result.kind != "ASK" and len(result) == 0:  # say why, rather than an empty table
+        raise QueryError(explain_unmatched(store, unmatched))
+    return result

@@ -113,11 +113,18 @@ def serialize(store: KnowledgeStore, fmt: str) -> Iterator[bytes]:
                                              encoding="utf-8", indent=1, sort_keys=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
 def _write_atomically(path: Path, chunks: Iterable[bytes]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     written = 0
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 is for the temporary file: the export is the user's
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
                 out.write(chunk)
