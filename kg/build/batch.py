@@ -27,6 +27,9 @@ when a file overruns; that file is reported by name and the batch goes on.
 (1, 0, True)
 >>> build([tmp / "a.txt"], tmp / "store", progress=False).skipped_unchanged
 1
+
+Long because the build summary, the per-document write path (new, changed, duplicate, pruned) and
+the streaming loop share the builder's state; reading and extraction live in :mod:`kg.build.workers`.
 """
 
 from __future__ import annotations

@@ -21,6 +21,9 @@ process (a library build with a custom extractor) gets the budget as a ``SIGALRM
 >>> r = extract_document(str(p), str(p), extract=lambda text, date: DocumentFacts())
 >>> r.failure is None, r.nt.count(" .\\n") > 3
 (True, True)
+
+Long because the supervised worker pool (start, deadline, kill and replace, ordered results) is
+one mechanism; the task itself, :func:`extract_document`, is short.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.build.batch import FILE_TIMEOUT, MAX_BYTES, MAX_CHARS  # one home for the defaults
 from kg.cli.common import PROG, UserError, add_store_argument, parse_params
 from kg.cli.explore import EXPLORE_COMMANDS, add_explore_commands
 
@@ -51,13 +52,13 @@ def make_parser() -> argparse.ArgumentParser:
                    help="word segmenter (default: auto = $POLICYKG_SEGMENTER or lac)")
     b.add_argument("--json", action="store_true", help="print the build summary as JSON")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
-    b.add_argument("--max-bytes", type=int, default=50_000_000, metavar="N",
-                   help="fail files larger than N bytes, unread (default: 50000000)")
-    b.add_argument("--max-chars", type=int, default=1_000_000, metavar="N",
-                   help="fail documents whose text is longer than N characters (default: 1000000)")
-    b.add_argument("--file-timeout", type=float, default=300.0, metavar="SECONDS",
+    b.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                   help="fail files larger than N bytes, unread (default: %(default)s)")
+    b.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
+                   help="fail documents whose text is longer than N characters (default: %(default)s)")
+    b.add_argument("--file-timeout", type=float, default=FILE_TIMEOUT, metavar="SECONDS",
                    help="fail a file whose reading and extraction take longer; its worker process is "
-                        "killed and the batch goes on (default: 300; 0: no limit)")
+                        "killed and the batch goes on (default: %(default)g; 0: no limit)")
     b.add_argument("--workers", type=int, default=1, metavar="N",
                    help="extract in N processes, the pipeline loaded once in each (default: 1)")
     b.add_argument("--scheduler", metavar="ADDRESS",

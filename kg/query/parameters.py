@@ -24,7 +24,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from kg.query.lookup import ENTITY_KINDS, AmbiguousName, EntityNotFound, close_names, resolve_in_store
-from kg.query.sparql import ParamValue, QueryError, parse_term
+from kg.query.terms import ParamValue, QueryError, parse_term
 from kg.store.knowledge_store import KnowledgeStore
 from kg.store.terms import from_ox
 

@@ -18,6 +18,10 @@ rows are kept (``QueryResult.truncated`` says so).
 >>> with KnowledgeStore(pathlib.Path(tempfile.mkdtemp()) / "s") as store:
 ...     print(run_query(store, "ASK { ?x a schema:Person }").render("table"))
 false
+
+Long because the safety checks, the WHERE-group scanner that binds parameters and the result
+rendering all serve :func:`run_query`; terms, headers and parameter checks live beside it
+(:mod:`kg.query.terms`, :mod:`kg.query.headers`, :mod:`kg.query.parameters`).
 """
 
 from __future__ import annotations
@@ -34,20 +38,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
-from rdflib.util import from_n3
 
 from kg.model.iris import document_iri
 from kg.model.namespaces import PREFIXES, bind_prefixes, sparql_iri, sparql_prologue
+from kg.query.headers import declared_params
+from kg.query.parameters import bare_text, check_value, explain_unmatched, label_forms
 from kg.query.sparql_syntax import explain as explain_syntax
+from kg.query.terms import ParamValue, ParamValues, QueryError, QueryTimeout, _term, parse_term
 from kg.store.knowledge_store import KnowledgeStore, QueryRows
 
-__all__ = ["DEFAULT_TIMEOUT", "RESULT_FORMATS", "QueryError", "QueryResult", "QueryTimeout", "parse_term",
-           "prepare", "run_query", "with_parameters"]
+__all__ = ["DEFAULT_TIMEOUT", "RESULT_FORMATS", "ParamValue", "ParamValues", "QueryError", "QueryResult",
+           "QueryTimeout", "parse_term", "prepare", "run_query", "with_parameters"]
 
 DEFAULT_TIMEOUT = 60.0  # seconds
 _DOC_GRAPHS = str(document_iri("0" * 64)).rsplit("/", 1)[0] + "/"  # the only graphs FROM may name
@@ -55,77 +60,8 @@ _DOC_GRAPHS = str(document_iri("0" * 64)).rsplit("/", 1)[0] + "/"  # the only gr
 RESULT_FORMATS = ("table", "csv", "json")
 _PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 
-_LITERAL_RE = re.compile(r'^"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
-
-ParamValue = Identifier | str | int | float | bool
-#: A parameter's value, or several (a tuple): the variable is then bound to each in turn.
-ParamValues = ParamValue | tuple[ParamValue, ...]
-
-
-class QueryError(ValueError):
-    """The query was refused or failed; the message is meant for the user."""
-
-
-class QueryTimeout(QueryError):
-    """The query ran past its deadline and was abandoned."""
-
-
 class _Cancelled(Exception):
     """Raised inside an abandoned query's worker to stop it at the next row."""
-
-
-def _namespace_manager() -> NamespaceManager:
-    g = Graph(bind_namespaces="none")
-    bind_prefixes(g)
-    return g.namespace_manager
-
-
-def parse_term(text: str) -> Identifier:
-    """An RDF term written in Turtle syntax; anything else is a plain string literal.
-
-    >>> parse_term('"大足区"@zh')
-    rdflib.term.Literal('大足区', lang='zh')
-    >>> parse_term("district:500111") == parse_term("id:district/500111")
-    True
-    >>> parse_term("district:500111")
-    rdflib.term.URIRef('https://w3id.org/policykg/id/district/500111')
-    >>> parse_term("<https://schema.org/Person>")
-    rdflib.term.URIRef('https://schema.org/Person')
-    >>> parse_term("42").toPython(), parse_term("张明远")
-    (42, rdflib.term.Literal('张明远'))
-    """
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
-    prefix, colon, local = text.partition(":")
-    if colon and prefix in _PREFIXES and " " not in text:
-        return URIRef(_PREFIXES[prefix] + local)
-    if text.startswith('"') and not _LITERAL_RE.match(text):
-        raise QueryError(f"cannot read {text!r} as an RDF literal (write \"text\"@zh or \"text\"^^xsd:type)")
-    if text.startswith('"') or text in ("true", "false") or _is_number(text):
-        try:
-            term = from_n3(text, nsm=_namespace_manager())
-        except Exception as e:  # rdflib raises bare Exceptions for bad N3
-            raise QueryError(f"cannot read {text!r} as an RDF term: {e}") from None
-        if isinstance(term, Identifier):
-            return term
-    return Literal(text)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text[:1].isdigit() or text[:1] in "+-."
-
-
-def _term(value: ParamValue) -> Identifier:
-    if isinstance(value, Identifier):
-        return value
-    if isinstance(value, bool | int | float):
-        return Literal(value)
-    return parse_term(value)
 
 
 # Tokens of a query that matter for finding its group patterns: what may hide a brace or a
@@ -489,8 +425,6 @@ def run_query(store: KnowledgeStore, sparql: str,
     >>> r.variables, r.rows
     (['who'], [])
     """
-    from kg.query.parameters import bare_text, check_value, explain_unmatched, label_forms
-    from kg.query.saved import declared_params
 
     parsed = prepare(sparql)
     _check_dataset(store, parsed)
