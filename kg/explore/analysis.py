@@ -4,7 +4,7 @@ Each function runs one of the saved queries (:mod:`kg.query.saved`) with its par
 as RDF terms and returns rows as ``dict`` s of Python values (``str``, ``int``, ``Decimal`` …;
 ``None`` where a value is unbound), ready for ``pandas.DataFrame(rows)``. A name that no
 district, organization or person of the store has (or that several have) is a
-:class:`kg.query.QueryError` saying so, never an empty list.
+:class:`kg.query.sparql.QueryError` saying so, never an empty list.
 
 >>> import tempfile, pathlib
 >>> from kg.store.knowledge_store import KnowledgeStore
@@ -12,7 +12,7 @@ district, organization or person of the store has (or that several have) is a
 ...     officials_of_district(store, "大足区")
 Traceback (most recent call last):
 ...
-kg.query.QueryError: no district named '大足区'
+kg.query.terms.QueryError: no district named '大足区'
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def officials_of_district(store: KnowledgeStore, district: str) -> list[dict[str
     ...     officials_of_district(store, "500111")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: no district named '500111'
+    kg.query.terms.QueryError: no district named '500111'
     """
     return [{k: r[k] for k in ("official", "post", "organization")}
             for r in records(run_saved(store, "officials_by_district", {"district": district}))]
@@ -83,7 +83,7 @@ def officials_of_organization(store: KnowledgeStore, organization: str) -> list[
     ...     officials_of_organization(store, "大足区委")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: no organization named '大足区委'
+    kg.query.terms.QueryError: no organization named '大足区委'
     """
     return [{k: r[k] for k in ("person", "post", "role", "as_of")}
             for r in records(run_saved(store, "officials_by_organization", {"organization": organization}))]
@@ -98,7 +98,7 @@ def measures_of_district(store: KnowledgeStore, district: str) -> list[dict[str,
     ...     measures_of_district(store, "永川区")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: no district named '永川区'
+    kg.query.terms.QueryError: no district named '永川区'
     """
     return [{k: r[k] for k in ("measure", "kind", "issuer", "amount", "as_written", "purpose")}
             for r in records(run_saved(store, "measures_of_district", {"district": district}))]

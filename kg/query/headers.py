@@ -40,7 +40,7 @@ class SavedQuery:
     def format_help(self) -> str:
         """A few lines describing the query, for ``policykg queries show NAME``.
 
-        >>> print(_parse("totals", "# title: Totals per district\nSELECT * {}").format_help().splitlines()[0])
+        >>> print(_parse("totals", "# title: Totals per district\\nSELECT * {}").format_help().splitlines()[0])
         totals — Totals per district
         """
         lines = [f"{self.name} — {self.title}", "", self.description]

@@ -296,7 +296,7 @@ def resolve_in_store(store: KnowledgeStore, name: str, kind: str) -> str:
     ...     resolve_in_store(store, "火星区", "district")
     Traceback (most recent call last):
     ...
-    kg.lookup.EntityNotFound: no district named '火星区'
+    kg.query.lookup.EntityNotFound: no district named '火星区'
     """
     exact, tails = find_in_store(store, name, kind)
     if exact and exact[0].how == "iri":

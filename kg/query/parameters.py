@@ -107,7 +107,7 @@ def _number(name: str, value: ParamValue) -> Identifier:
 def check_value(store: KnowledgeStore, name: str, kind: str, value: ParamValue) -> Identifier:
     """``value`` as the term to bind for parameter ``name`` of ``kind`` (see :data:`KINDS`), after
     checking it: a number must be one; a district, organization or person must be named by exactly
-    one entity of the store (its name, alias, adcode or IRI). Raises :class:`kg.query.QueryError`
+    one entity of the store (its name, alias, adcode or IRI). Raises :class:`kg.query.sparql.QueryError`
     with what is wrong otherwise.
 
     >>> import tempfile, pathlib

@@ -55,7 +55,7 @@ def saved_query(name: str) -> SavedQuery:
     >>> saved_query("nope")
     Traceback (most recent call last):
     ...
-    kg.query.sparql.QueryError: no saved query 'nope' (choose from agreements_between_districts, ...)
+    kg.query.terms.QueryError: no saved query 'nope' (choose from agreements_between_districts, ...)
     """
     files = _files()
     if name.endswith(".rq"):
@@ -77,13 +77,13 @@ def run_saved(store: KnowledgeStore, name: str, params: Mapping[str, ParamValue]
     >>> run_saved(store, "officials_by_district", {"district": "大足区"}).rows
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: no district named '大足区'
+    kg.query.terms.QueryError: no district named '大足区'
     >>> run_saved(store, "posts_per_organization", {"min_posts": 2}).rows
     []
     >>> run_saved(store, "officials_by_district")
     Traceback (most recent call last):
     ...
-    kg.query.sparql.QueryError: saved query officials_by_district needs --param district=… (district name, ...)
+    kg.query.terms.QueryError: saved query officials_by_district needs --param district=… (district name, ...)
     >>> store.close()
     """
     query = saved_query(name)
