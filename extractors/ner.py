@@ -196,6 +196,21 @@ def get_model(threads: int = 1, decode: str = "viterbi") -> LacModel:
     return LacModel(threads=threads, decode=decode)
 
 
+_COMPOUND_NAMES = frozenset({"ORG"})
+
+
+def _dictionary_words(name: str) -> list[str]:
+    """The dictionary words of a compound name (jieba, dictionary only: no guessing of new words).
+
+    >>> _dictionary_words("长沙市雨花区人民政府")
+    ['长沙市', '雨花区', '人民政府']
+    """
+    import jieba
+
+    jieba.setLogLevel(60)  # its "Building prefix dict" banner is not the user's business
+    return jieba.lcut(name, HMM=False)
+
+
 class NerTagger:
     """Tag docs with LAC; see the module docstring for what is written."""
 
@@ -238,8 +253,16 @@ class NerTagger:
         if self.word_bounds:
             bounds = bytearray(len(doc) + 1)
             bounds[0] = bounds[len(doc)] = 1
+            text = text_of(doc)
             for w in tagged.words:
                 bounds[w.start] = bounds[w.end] = 1
+                if w.tag in _COMPOUND_NAMES and w.end - w.start > 3:
+                    # LAC keeps a whole name as one word (长沙市雨花区人民政府); the rules need the
+                    # words inside it (a district's name must start a word), as pkuseg gives them
+                    pos = w.start
+                    for part in _dictionary_words(text[w.start:w.end]):
+                        pos += len(part)
+                        bounds[pos] = 1
             doc._.word_bounds = bounds
         spans = []
         for w in tagged.words:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 
@@ -75,6 +76,7 @@ class RelationExtractor:
                     facts.relations.append(Relation(EntityRef("district", a), "signed_agreement_with",
                                                     EntityRef("district", b),
                                                     evidence_for(doc, sent_start, sent_end), when))
+        _date_undated_mentions(facts.relations, doc._.doc_date)
         return doc
 
     @staticmethod
@@ -94,24 +96,54 @@ class RelationExtractor:
 
     def _date_near(self, doc: Doc, end: int) -> str | None:
         """When a meeting named just before ``end`` took place: the last "1月3日" in its paragraph
-        up to there, resolved against the document date; else the document date."""
+        up to there, resolved against the document date; None when the paragraph states none."""
         para_start = text_of(doc).rfind("\n", 0, end) + 1
         mentions = DATE_MENTION.findall(text_of(doc), para_start, end)
         resolved = resolve_relative_date(mentions[-1], doc._.doc_date) if mentions else None
-        return resolved or doc._.doc_date
+        return resolved
 
     def _meeting(self, doc: Doc, start: int, end: int) -> tuple[str, int] | None:
         """The meeting a sentence reports: the latest one named up to its end, in its paragraph."""
         para_start = text_of(doc).rfind("\n", 0, start) + 1
         # the paragraph first; else the headline or lead a few paragraphs up
         for window_start in (para_start, max(0, start - MEETING_LOOKBACK)):
-            named = [(m.start(), m.end(), m.group(1)) for m in MEETING.finditer(text_of(doc), window_start, end)]
+            named = [(m.start(), m.end(), _after_persons(doc, m.start(1), m.group(1)))
+                     for m in MEETING.finditer(text_of(doc), window_start, end)]
             named += [(m.start(), m.end(), m.group(1) + m.group(2))
                       for m in CONVENED.finditer(text_of(doc), window_start, end)]
             if named:
                 _, found_end, name = max(named)
                 return name, found_end
         return None
+
+
+def _date_undated_mentions(relations: list[Relation], doc_date: str | None) -> None:
+    """A meeting mentioned without a date (a headline) is the dated meeting of that name when the
+    document dates it once (one real meeting, one node); else it is dated by the document."""
+    dates: dict[str, set[str]] = {}
+    for r in relations:
+        if r.object.kind == "meeting" and r.date:
+            dates.setdefault(r.object.key, set()).add(r.date)
+    for i, r in enumerate(relations):
+        if r.object.kind == "meeting" and r.date is None:
+            stated = dates.get(r.object.key, set())
+            relations[i] = dataclasses.replace(r, date=next(iter(stated)) if len(stated) == 1 else doc_date)
+
+
+def _after_persons(doc: Doc, start: int, name: str) -> str:
+    """A meeting's name never holds who spoke at it: "区委书记张某在某某会议" names 某某会议.
+
+    The name starts after the last person named inside it (and a 在/出席 right after them).
+    """
+    end = start + len(name)
+    cut = max((span.end for span in doc.spans.get("persons", []) if start <= span.start and span.end < end),
+              default=start)
+    rest = text_of(doc)[cut:end]
+    for word in ("在", "出席", "参加"):
+        if cut > start and rest.startswith(word):
+            rest = rest[len(word):]
+            break
+    return rest if len(rest) >= 4 else name
 
 
 @Language.factory("policykg_relations", assigns=["doc._.facts"])

@@ -133,15 +133,16 @@ def test_printed_iris_can_be_pasted_back_into_a_query(invented):
 
 
 def test_every_kind_of_node_has_a_prefix_declared_once():
-    from kg import iris
+    from kg.model import iris
 
     minted = [iris.district_iri("990101"), iris.person_iri("林知远"), iris.org_iri("海棠区委"), iris.role_iri("书记"),
               iris.post_iri("林知远", None, "书记", "海棠区委"), iris.measure_iri("海棠英才计划"),
               iris.project_iri("海棠医院"), iris.amount_iri("ab" * 32, 1, 2), iris.evidence_iri("ab" * 32, 1, 2),
-              iris.meeting_iri("常委会", "2024-01-01"), iris.document_iri("ab" * 32)]
+              iris.meeting_iri("常委会", "2024-01-01"), iris.document_iri("ab" * 32),
+              iris.change_iri("林知远", None, "Appointed", "区长", "海棠区人民政府", "2024-01-01")]
     printed = [sparql_iri(i) for i in minted]
     assert all(p.split(":", 1)[0] in ENTITY_PREFIXES and "/" not in p for p in printed), printed
-    namespaces = (ROOT / "kg" / "namespaces.py").read_text(encoding="utf-8")
+    namespaces = (ROOT / "kg" / "model" / "namespaces.py").read_text(encoding="utf-8")
     others = [p for p in (ROOT / "kg").rglob("*.py") if p.name != "namespaces.py"]
     assert '"district": "district"' in namespaces
     assert not any('"organization": "org"' in p.read_text(encoding="utf-8") for p in others)
