@@ -75,8 +75,8 @@ edges keyed by relation. `resolve_entity` finds a node by name, alias or adcode 
 names when there is none)."""),
     new_code_cell('''from collections import Counter
 
-from kg.query.lookup import EntityNotFound, resolve_entity
 from kg.explore.network import neighbourhood, shortest_connection, to_networkx
+from kg.query.lookup import EntityNotFound, resolve_entity
 
 G = to_networkx(store)
 print(G.number_of_nodes(), "entities,", G.number_of_edges(), "relations")
@@ -137,9 +137,9 @@ assert "区长" in by_person["徐晓勇"]
 assert [r["person"] for r in officials_of_organization(store, "大足区委")] == sorted(
     r["person"] for r in officials_of_organization(store, "中共重庆市大足区委员会"))
 officials'''),
-    new_code_cell('''from kg.query.lookup import resolve_entity
-from kg.explore.network import to_networkx
+    new_code_cell('''from kg.explore.network import to_networkx
 from kg.explore.viz import draw_official_network
+from kg.query.lookup import resolve_entity
 
 G = to_networkx(store)
 fig = draw_official_network(G, resolve_entity(G, "大足区", types={"District"}))'''),
