@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
-from extractors.context import local_district, organ_names
+from extractors.context import LEVEL_CHARS, everyday_name, local_district, organ_names
 from extractors.lexicons import admin_divisions, read_entries, read_table
 from extractors.person_names import DOTS, UNSURE, NameFilter, common_word, merge_person_words
 from kg.model.facts import PUBLIC_ORG_KINDS, Person, Post
 
-__all__ = ["PersonRecognizer", "Role"]
+__all__ = ["ChainItem", "PersonRecognizer", "Role"]
 
 PUNCT = set("，。；：、！？,.;:!?（）()“”‘’《》〈〉「」『』【】 \n\t□■●▲—-*/·")
 CLAUSE_END = set("，。；：！？,.;:!?\n（）()“”《》")
@@ -49,6 +50,8 @@ PUBLIC_ORG_ENDINGS = ("人民政府", "委", "局", "人大常委会", "政协",
 PARTY_DEPARTMENTS = ("组织部", "宣传部", "统战部", "政法委", "纪委", "办公厅", "政策研究室")
 BARE_ORGANS = ("管委会", "党工委", "党委", "党组", "委员会", "领导小组", "办公室")
 SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in
+TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
+COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ class Role:
     family: str
     implied: str  # party_committee, government, congress, cppcc, central_committee or ""
     public: str  # yes, no, org
+
+
+class ChainItem(NamedTuple):
+    """One title of a title chain: its role, organization and character span in the text."""
+    role: Role
+    org: str | None
+    start: int
+    end: int
 
 
 class PersonRecognizer:
@@ -327,7 +338,7 @@ class PersonRecognizer:
                     posts_by_name.setdefault(name, []).append(post)
         seen_posts: set[tuple[str, str, str | None, int]] = set()
         officials = leaders | {name for name, posts in posts_by_name.items()
-                               if any(self._is_public(doc, p) for p in posts)}
+                               if any(self.is_public(doc, p) for p in posts)}
         for start, end in sorted(names.items()):
             name = text[start:end]
             add_span(doc, "persons", start, end, "PERSON", key=name)
@@ -340,7 +351,8 @@ class PersonRecognizer:
                     seen_posts.add(key)
                     facts.posts.append(post)
 
-    def _is_public(self, doc: Doc, post: Post) -> bool:
+    def is_public(self, doc: Doc, post: Post) -> bool:
+        """Whether a post is public office (by its title, or by the kind of its organization)."""
         role = self.roles.get(post.role)
         if role is None or role.public == "no":
             return False
@@ -357,9 +369,25 @@ class PersonRecognizer:
             begin -= 1
         person = text[name_start:name_end]
         posts: list[Post] = []
+        for item in self.chain_posts(doc, begin, name_start):
+            add_span(doc, "roles", item.end - len(item.role.title), item.end, "ROLE",
+                     key=item.role.title, kind=item.role.family)
+            posts.append(Post(person, item.role.title, item.org, text[item.start:item.end],
+                              evidence_for(doc, item.start, name_end)))
+        return posts
+
+    def chain_posts(self, doc: Doc, start: int, end: int, separators: str = "、") -> list[ChainItem]:
+        """The posts of the title chain ``text[start:end]``, items split at ``separators``.
+
+        Each title's organization is the one recognized before it, the one its district and title
+        imply ("涪城区区长"), the head of the previous item's organization for a bare organ word
+        ("党工委书记、管委会主任"), the district's organ written after a bare level word ("区公安局"),
+        else the text before the title as written, else what the title implies."""
+        text = text_of(doc)
+        out: list[ChainItem] = []
         previous_org: str | None = None
-        pos = begin
-        for item in text[begin:name_start].split("、"):
+        pos = start
+        for item in re.split(f"[{re.escape(separators)}]", text[start:end]):
             item_start, item_end = pos, pos + len(item)
             pos = item_end + 1
             role = self._role_suffix(item)
@@ -367,27 +395,51 @@ class PersonRecognizer:
                 previous_org = None
                 continue
             role_start = item_end - len(role.title)
-            org = self._org_before(doc, item_start, role_start)
-            prefix = text[item_start:role_start]
-            district = self._district_exactly(doc, item_start, role_start)
-            if prefix in SELF_REFERENCES:
-                org = None
-            elif org is None and district is not None and role.implied:
-                org = self._implied_org(doc, role, role_start, None, division=district)  # 涪城区区长
-            elif org is None and prefix in BARE_ORGANS and previous_org:
-                org = _head(previous_org) + prefix  # 管委会主任 after 绵阳高新区党工委书记
-            elif org is None and prefix in PARTY_DEPARTMENTS and previous_org and previous_org.endswith("委"):
-                org = previous_org + prefix  # 省委常委、宣传部部长 → 四川省委宣传部
-            elif org is None and role_start > item_start:
-                # text before the title that no recognizer named: keep it as written
-                org = text[item_start:role_start] if role_start - item_start >= 2 else None
+            org = self._written_org(doc, role, item_start, role_start, previous_org)
             if org is None:
                 org = self._implied_org(doc, role, role_start, previous_org)
-            add_span(doc, "roles", role_start, item_end, "ROLE", key=role.title, kind=role.family)
-            posts.append(Post(person, role.title, org, text[item_start:item_end],
-                              evidence_for(doc, item_start, name_end)))
+            if org:  # "松山区第十届人大常委会": the term number is no part of the organization
+                org = TERM.sub("", org) or org
+            out.append(ChainItem(role, org, item_start, item_end))
             previous_org = org
-        return posts
+        return out
+
+    def _written_org(self, doc: Doc, role: Role, item_start: int, role_start: int,
+                     previous_org: str | None) -> str | None:
+        """The organization a chain item writes before its title, or None when it writes none."""
+        prefix = text_of(doc)[item_start:role_start]
+        if prefix in SELF_REFERENCES:
+            return None
+        org = self._org_before(doc, item_start, role_start)
+        if org is not None:
+            return org
+        district = self._district_exactly(doc, item_start, role_start)
+        if district is not None and role.implied:
+            return self._implied_org(doc, role, role_start, None, division=district)
+        if prefix in BARE_ORGANS and previous_org:
+            return _head(previous_org) + prefix
+        if prefix in PARTY_DEPARTMENTS and previous_org and previous_org.endswith("委"):
+            return previous_org + prefix  # 省委常委、宣传部部长 → 四川省委宣传部
+        if previous_org and prefix.endswith("委员会") and district is None and \
+                not prefix.startswith(tuple(LEVEL_CHARS)):
+            return previous_org + prefix  # 法院副院长、审判委员会委员 → the court's 审判委员会
+        if len(prefix) >= 2:
+            return self._local_org(doc, prefix, item_start)
+        word = COURT_WORDS.get(role.family)
+        if word and previous_org and word in previous_org:
+            # a bare 审判员 after "…审判委员会委员" is the court's, not the committee's
+            return previous_org[:previous_org.rfind(word) + len(word)]
+        return None
+
+    @staticmethod
+    def _local_org(doc: Doc, prefix: str, pos: int) -> str:
+        """An organization written after a bare level word, named for the district it means
+        ("区公安局" in a 大足区 text → 大足区公安局); else as written."""
+        if prefix[0] in LEVEL_CHARS and not prefix.startswith(("市场", "区域", "县域")):
+            division = local_district(doc, pos, prefix[0])
+            if division is not None:
+                return everyday_name(division) + prefix[1:]
+        return prefix
 
     def _post_after_name(self, doc: Doc, person: str, start: int, m: re.Match[str]) -> Post | None:
         role = self.roles[m.group()]

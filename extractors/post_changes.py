@@ -29,19 +29,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
-from extractors.context import LEVEL_CHARS, everyday_name, local_district
+from extractors.context import everyday_name
 from extractors.lexicons import admin_divisions, read_entries, read_table
-
-# The title-chain helpers of the person recognizer are reused, not copied (private: persons.py
-# exposes no public "posts of this chain" function yet).
-from extractors.persons import (
-    BARE_ORGANS,
-    NON_NAME,
-    PARTY_DEPARTMENTS,
-    PersonRecognizer,
-    Role,
-    _head,
-)
+from extractors.persons import NON_NAME, ChainItem, PersonRecognizer, Role
 from kg.ingest.dates import resolve_relative_date
 from kg.model.facts import HOLDING_CHANGES, Organization, Person, Post, PostChange
 
@@ -52,14 +42,12 @@ _NUM = "0-9〇零一二两三四五六七八九十"
 DATE_RE = re.compile(rf"(?:[{_NUM}]{{4}}年)?[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}[日号])?|[{_NUM}]{{4}}年")
 ENTRY_NAME = re.compile(r"\s*([^，,：:（(\s]{2,16})(?:同志)?[，,：:（(\s]")
 ENTRY_NAME_GENDER = re.compile(r"\s*([^，,：:（(\s]{2,4}?)\s*[男女][，,、\s]")
-TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 ENUMERATION = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)")
 MEETING_WORDS = ("会议", "常委会", "大会")  # a line naming the meeting that decided a change
 KNOWN_ORGS = "policykg.post_changes.orgs"
 # the organization kind a title's family implies, for an organization named only in a 任免 post
 FAMILY_KINDS = {"court": "court", "procuratorate": "procuratorate", "government": "government",
                 "department": "government", "party": "party", "cppcc": "cppcc", "congress": "congress"}
-COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
 LIST_LINE = 60  # characters: a line longer than this is prose, not a 任免 list item or heading
 PREAMBLE_LOOKBACK = 400  # characters: how far up a notice states the meeting that decided its list
 # characters allowed in a name besides CJK: the middle dot of minority names ("阿不都·热合曼")
@@ -197,57 +185,9 @@ class PostChangeExtractor:
                     break
         return start, end
 
-    def posts_in(self, doc: Doc, start: int, end: int) -> list[tuple[Role, str | None, int, int]]:
-        """The posts of a title chain [start, end): (role, organization, item start, item end).
-
-        The loop mirrors :meth:`extractors.persons.PersonRecognizer._posts` (which reads a chain
-        ending at a name) with its organization helpers."""
-        rec, text = self.persons, text_of(doc)
-        out: list[tuple[Role, str | None, int, int]] = []
-        previous_org: str | None = None
-        pos = start
-        for item in re.split("[、兼]", text[start:end]):
-            item_start, item_end = pos, pos + len(item)
-            pos = item_end + 1
-            role = rec._role_suffix(item)
-            if role is None:
-                previous_org = None
-                continue
-            role_start = item_end - len(role.title)
-            org = rec._org_before(doc, item_start, role_start)
-            prefix = text[item_start:role_start]
-            district = rec._district_exactly(doc, item_start, role_start)
-            if org is None and district is not None and role.implied:
-                org = rec._implied_org(doc, role, role_start, None, division=district)
-            elif org is None and prefix in BARE_ORGANS and previous_org:
-                org = _head(previous_org) + prefix
-            elif org is None and prefix in PARTY_DEPARTMENTS and previous_org and previous_org.endswith("委"):
-                org = previous_org + prefix
-            elif org is None and previous_org and prefix.endswith("委员会") and district is None and \
-                    not prefix.startswith(tuple(LEVEL_CHARS)):
-                org = previous_org + prefix  # 法院副院长、审判委员会委员 → the court's 审判委员会
-            elif org is None and role_start - item_start >= 2:
-                org = self._local_org(doc, prefix, item_start)
-            elif org is None and previous_org and COURT_WORDS.get(role.family, "\0") in previous_org:
-                # a bare 审判员 after "…审判委员会委员" is the court's, not the committee's
-                word = COURT_WORDS[role.family]
-                org = previous_org[:previous_org.rfind(word) + len(word)]
-            if org is None:
-                org = rec._implied_org(doc, role, role_start, previous_org)
-            if org:  # "松山区第十届人大常委会": the term number is no part of the organization
-                org = TERM.sub("", org) or org
-            out.append((role, org, item_start, item_end))
-            previous_org = org
-        return out
-
-    def _local_org(self, doc: Doc, prefix: str, pos: int) -> str:
-        """An organization written after a bare level word, named for the district it means
-        ("区公安局" in a 大足区 notice → 大足区公安局); else as written."""
-        if prefix[0] in LEVEL_CHARS and not prefix.startswith(("市场", "区域", "县域")):
-            division = local_district(doc, pos, prefix[0])
-            if division is not None:
-                return everyday_name(division) + prefix[1:]
-        return prefix
+    def posts_in(self, doc: Doc, start: int, end: int) -> list[ChainItem]:
+        """The posts of a title chain [start, end); "兼" joins titles like "、" does."""
+        return self.persons.chain_posts(doc, start, end, separators="、兼")
 
     def _organization(self, doc: Doc, org: str | None, role: Role, pos: int) -> None:
         """An Organization fact (kind, district served) for an organization no recognizer named,
@@ -330,7 +270,7 @@ class PostChangeExtractor:
                     evidence = evidence_for(doc, min(ev_start, n_start), max(ev_end, p_end))
                     as_written = text[p_start:p_end]
                     post = Post(name, role.title, org, as_written, evidence)
-                    public = self.persons._is_public(doc, post)
+                    public = self.persons.is_public(doc, post)
                     facts.persons.append(Person(name, public, doc._.region, (evidence_for(doc, n_start, n_end),)))
                     if kind is None:  # a 公示's 现任 post: held, no change
                         facts.posts.append(post)
@@ -353,7 +293,7 @@ class PostChangeExtractor:
 
 
 # (kind (None: a post held, no change), name spans, posts, date, clause start, clause end)
-Change = tuple[str | None, list[tuple[int, int]], list[tuple[Role, str | None, int, int]], str | None, int, int]
+Change = tuple[str | None, list[tuple[int, int]], list[ChainItem], str | None, int, int]
 
 
 def parse_clauses(ex: PostChangeExtractor, doc: Doc, text: str) -> list[Change]:
