@@ -199,6 +199,22 @@ def test_an_unsure_tagged_name_needs_corroboration():
     assert kept({10: (13, 0.3)}) == set()
 
 
+def test_an_unsure_tagged_name_next_to_an_occupation_is_corroborated():
+    import numpy as np
+
+    from extractors.pipeline import load_pipeline
+
+    persons_nlp = load_pipeline("jieba")
+    persons = persons_nlp.get_pipe("policykg_persons")
+    for text, start in (("报告会上，钟秉文行长分析了形势。", 5), ("此后，前锋钟秉文两次射门。", 5),
+                        ("会议由钟秉文主持。", 3)):
+        doc = persons_nlp.make_doc(text)
+        doc._.ner_per_prob = np.zeros(len(text), dtype=np.float32)
+        names: dict[int, int] = {}
+        persons._add_ner_names(doc, {start: (start + 3, 0.4)}, names, set())
+        assert bool(names) == ("行长" in text or "前锋" in text), text
+
+
 def test_the_pkuseg_model_segments_when_fetched():
     """``make test`` fetches the pkuseg model (``make pkuseg``), so CI checks the alternative segmenter
     for real; elsewhere the test says how to get it."""
