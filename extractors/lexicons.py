@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "Division", "admin_divisions", "alternation", "read_entries", "read_table"]
+__all__ = ["CLAUSE_TAGS", "DATA_DIR", "Division", "admin_divisions", "alternation", "read_entries", "read_table",
+           "word_tags"]
 
 DATA_DIR = Path(__file__).parent / "data"
+# word_tags() tags that never open or continue a name: verbs, adverbs, prepositions, numerals, time words ...
+CLAUSE_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
 
 
 def _lines(name: str) -> list[str]:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import LEVEL_CHARS, local_district, organ_names
-from extractors.lexicons import admin_divisions, read_entries, read_table, word_tags
+from extractors.lexicons import CLAUSE_TAGS, admin_divisions, read_entries, read_table, word_tags
 from kg.model.facts import Organization
 
 __all__ = ["OrganizationRecognizer"]
@@ -39,8 +39,6 @@ ORDINAL = re.compile(r"第[一二三四五六七八九十]+")  # "第一附属�
 TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
 # POS tags (jieba) of nouns that may take a verb into a compound name: 协同|创新, 产业|发展
 COMPOUND_TAGS = frozenset({"n", "vn", "nz", "j"})
-# POS tags (jieba) that never open a name: verbs, adverbs, prepositions, numerals, time words ...
-STOP_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
 
 
 @dataclass(frozen=True)
@@ -163,6 +161,7 @@ class OrganizationRecognizer:
                 continue
             # committees and groups are named after their task: "…推动…建设领导小组"
             start = self._left_boundary(doc, m.start(), occupied, verbs_inside=word in TASK_NAMED)
+            start = max(start, self._model_left_edge(doc, start, m.start(), end))
             kind = self.suffixes[word]
             organ_prefix = next((f for f in taken if f.start == start and f.end < end), None)
             if start != m.start() and organ_prefix is None:
@@ -236,7 +235,7 @@ class OrganizationRecognizer:
                 depth -= 1
             word_start = self._word_start(doc, start, limit)
             word = text[word_start:start]
-            if word in self.stopwords or (not verbs_inside and tags.get(word) in STOP_TAGS
+            if word in self.stopwords or (not verbs_inside and tags.get(word) in CLAUSE_TAGS
                                           and not ORDINAL.fullmatch(word)
                                           and not self._compound_verb(doc, word, word_start, limit)):
                 break
@@ -245,6 +244,16 @@ class OrganizationRecognizer:
             # ("重庆市国家文化公园…" yes; "…团审议中共中央…" stops at 中共)
             if text.startswith(self.openers_tuple, start) and start not in place_ends:
                 break
+        return start
+
+    @staticmethod
+    def _model_left_edge(doc: Doc, start: int, suffix_start: int, end: int) -> int:
+        """Where the tagger's ORG word ending at ``end`` opens, when it opens inside ``[start,
+        suffix_start)``: the model sees where a clause stops and a name begins ("…团审议|中共中央…");
+        else ``start``. A longer model word is not taken: it may glue a verb on ("探索安委办")."""
+        for w_start, w_end, tag, _conf in getattr(doc._, "lac_words", None) or ():
+            if tag == "ORG" and w_end == end and start < w_start < suffix_start:
+                return w_start
         return start
 
     @staticmethod

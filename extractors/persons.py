@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
 from extractors.context import LEVEL_CHARS, everyday_name, local_district, organ_names
-from extractors.lexicons import admin_divisions, read_entries, read_table
+from extractors.lexicons import CLAUSE_TAGS, admin_divisions, read_entries, read_table, word_tags
 from extractors.person_names import DOTS, UNSURE, NameFilter, common_word, merge_person_words
 from kg.model.facts import PUBLIC_ORG_KINDS, Person, Post
 
@@ -52,6 +52,8 @@ BARE_ORGANS = ("管委会", "党工委", "党委", "党组", "委员会", "领�
 SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in
 TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
+# words before a title that qualify the title, not the organization: "集团副总裁", "前总理"
+TITLE_MODIFIERS = ("副", "前", "原", "常务", "名誉", "代理")
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ class PersonRecognizer:
     """Write ``doc.spans["persons"]``/``["roles"]`` and Person + Post facts."""
 
     def __init__(self, surnames: tuple[str, ...], roles: dict[str, Role], names: NameFilter | None = None,
-                 leader_cues: tuple[str, ...] = ()) -> None:
+                 leader_cues: tuple[str, ...] = (), org_stopwords: tuple[str, ...] = ()) -> None:
         self.names = names
+        self.org_stopwords = frozenset(org_stopwords)
         self.leader_re = re.compile("|".join(map(re.escape, sorted(leader_cues, key=len, reverse=True)))) \
             if leader_cues else None
         self.compound = frozenset(s for s in surnames if len(s) == 2)
@@ -423,13 +426,32 @@ class PersonRecognizer:
         if previous_org and prefix.endswith("委员会") and district is None and \
                 not prefix.startswith(tuple(LEVEL_CHARS)):
             return previous_org + prefix  # 法院副院长、审判委员会委员 → the court's 审判委员会
-        if len(prefix) >= 2:
-            return self._local_org(doc, prefix, item_start)
+        written = self._name_before(doc, item_start, role_start)
+        if len(written) >= 2:
+            return self._local_org(doc, written, role_start - len(written))
         word = COURT_WORDS.get(role.family)
         if word and previous_org and word in previous_org:
             # a bare 审判员 after "…审判委员会委员" is the court's, not the committee's
             return previous_org[:previous_org.rfind(word) + len(word)]
         return None
+
+    def _name_before(self, doc: Doc, start: int, end: int) -> str:
+        """The name-like words right before a title, back from ``end`` to at most ``start``: not a
+        clause ("…发言的还有联想集团副总裁" → 联想集团), a dateline or a title modifier (副, 前)."""
+        text = text_of(doc)
+        while end > start and text.endswith(TITLE_MODIFIERS, start, end):
+            end -= next(len(m) for m in TITLE_MODIFIERS if text.endswith(m, start, end))
+        begin = end
+        while begin > start:
+            word_start = begin - 1
+            while word_start > start and not is_word_boundary(doc, word_start):
+                word_start -= 1
+            word = text[word_start:begin]
+            if word in self.org_stopwords or word_tags().get(word) in CLAUSE_TAGS or \
+                    not all(_is_cjk(c) or c in "（）()" for c in word):
+                break
+            begin = word_start
+        return text[begin:end]
 
     @staticmethod
     def _local_org(doc: Doc, prefix: str, pos: int) -> str:
@@ -530,10 +552,11 @@ def _is_cjk(c: str) -> bool:
                   assigns=["doc.spans", "doc._.facts", "span._.key", "span._.kind"],
                   requires=["doc._.lac_words", "doc._.ner_per_prob"],
                   default_config={"surnames": "surnames.txt", "roles": "roles.tsv",
-                                  "leader_cues": "leader_list_cues.txt", "use_ner": True})
+                                  "leader_cues": "leader_list_cues.txt", "org_stopwords": "org_stopwords.txt",
+                                  "use_ner": True})
 def make_person_recognizer(nlp: Language, name: str, surnames: str, roles: str, leader_cues: str,
-                           use_ner: bool) -> PersonRecognizer:
+                           org_stopwords: str, use_ner: bool) -> PersonRecognizer:
     """``use_ner``: add the NER component's filtered names to the context rules' names."""
     table = {row[0]: Role(*row[:4]) for row in read_table(roles)}
     return PersonRecognizer(read_entries(surnames), table, NameFilter.from_data() if use_ner else None,
-                            read_entries(leader_cues))
+                            read_entries(leader_cues), read_entries(org_stopwords))

@@ -134,3 +134,11 @@ def test_words_ending_in_ju_are_not_departments(facts_of_text):
 def test_the_honorific_tongzhi_follows_a_name(facts_of_text):
     facts = facts_of_text("会议传达了王建国同志的讲话精神。全体同志要抓好落实。")
     assert {p.name for p in facts.persons} == {"王建国"}
+
+
+def test_an_organization_written_before_a_title_is_never_a_clause_or_a_dateline(facts_of_text):
+    facts = facts_of_text("今天上午在大会上发言的还有宏达集团副总经理林晓岚。")
+    assert ("林晓岚", "副总经理", "宏达集团") in posts(facts)
+    facts = facts_of_text("本报东川5月12日讯记者韩明哲报道：会议今天闭幕。")
+    assert all(p.org is None or not any(c.isdigit() for c in p.org) for p in facts.posts)
+    assert "韩明哲" in {p.name for p in facts.persons}

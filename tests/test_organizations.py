@@ -146,3 +146,18 @@ def test_level_word_opening_a_common_word_is_no_anchor():
     found = orgs(facts_of("湖南省长沙市召开会议。会议听取了省市场监督管理局、省广播电视局的汇报。"))
     assert "湖南省市场监督管理局" in found and "湖南省广播电视局" in found
     assert "长沙市场监督管理局" not in found, found
+
+
+def test_the_taggers_org_word_sets_the_left_edge_only_when_it_is_narrower():
+    import spacy
+
+    from extractors.annotations import register_extensions
+    from extractors.organizations import OrganizationRecognizer
+
+    register_extensions()
+    doc = spacy.blank("zh").make_doc("甲乙丙丁研究院")
+    doc._.lac_words = [(0, 2, "n", 0.9), (2, 7, "ORG", 0.9)]
+    assert OrganizationRecognizer._model_left_edge(doc, 0, 4, 7) == 2  # the model's narrower name
+    assert OrganizationRecognizer._model_left_edge(doc, 3, 4, 7) == 3  # a wider model word is not taken
+    doc._.lac_words = [(0, 2, "n", 0.9), (2, 6, "ORG", 0.9), (6, 7, "n", 0.9)]
+    assert OrganizationRecognizer._model_left_edge(doc, 0, 4, 7) == 0  # its end must be the name's end
