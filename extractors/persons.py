@@ -54,6 +54,7 @@ TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
 # words before a title that qualify the title, not the organization: "集团副总裁", "前总理"
 TITLE_MODIFIERS = ("副", "前", "原", "常务", "名誉", "代理")
+NOUN_TAGS = frozenset({"n", "vn"})
 
 
 @dataclass(frozen=True)
@@ -447,11 +448,26 @@ class PersonRecognizer:
             while word_start > start and not is_word_boundary(doc, word_start):
                 word_start -= 1
             word = text[word_start:begin]
-            if word in self.org_stopwords or word_tags().get(word) in CLAUSE_TAGS or \
-                    not all(_is_cjk(c) or c in "（）()" for c in word):
+            if (word in self.org_stopwords or word_tags().get(word) in CLAUSE_TAGS or
+                    not all(_is_cjk(c) or c in "（）()" for c in word)) and \
+                    not self._joins_nouns(doc, start, word_start, begin):
                 break
             begin = word_start
         return text[begin:end]
+
+    @staticmethod
+    def _joins_nouns(doc: Doc, start: int, word_start: int, word_end: int) -> bool:
+        """A conjunction between two common nouns inside a name: "发展和改革局"."""
+        text, tags = text_of(doc), word_tags()
+        if tags.get(text[word_start:word_end]) != "c" or word_start <= start:
+            return False
+        before = word_start - 1
+        while before > start and not is_word_boundary(doc, before):
+            before -= 1
+        after = word_end + 1
+        while after < len(text) and not is_word_boundary(doc, after):
+            after += 1
+        return tags.get(text[before:word_start]) in NOUN_TAGS and tags.get(text[word_end:after]) in NOUN_TAGS
 
     @staticmethod
     def _local_org(doc: Doc, prefix: str, pos: int) -> str:
