@@ -89,6 +89,7 @@ class PersonRecognizer:
         self.roles = roles
         # titles and honorifics (2+ characters) a name may follow: "总统某某"
         self.titles_before = tuple(t for t in (*roles, *(names.suffixes if names else ())) if len(t) >= 2)
+        self.title_suffixes = (*roles, *(names.suffixes if names else ()), *TITLE_MODIFIERS)
         self.role_re = re.compile("|".join(map(re.escape, sorted(roles, key=len, reverse=True))))
 
     # -- names ----------------------------------------------------------------------------------
@@ -118,6 +119,8 @@ class PersonRecognizer:
             if e > len(text) or len(chunk) < given or any(c in NON_NAME or c in PUNCT or not _is_cjk(c)
                                                            for c in chunk):
                 continue
+            if text.endswith(self.title_suffixes, s + k, e):
+                continue  # a surname and a title or honorific: "唐外长", "胡老", "印度前"
             options.append(e)
         # prefer the reading whose end the context (or the segmenter) confirms
         for e in options:

@@ -142,3 +142,8 @@ def test_an_organization_written_before_a_title_is_never_a_clause_or_a_dateline(
     facts = facts_of_text("本报东川5月12日讯记者韩明哲报道：会议今天闭幕。")
     assert all(p.org is None or not any(c.isdigit() for c in p.org) for p in facts.posts)
     assert "韩明哲" in {p.name for p in facts.persons}
+
+
+def test_a_surname_and_a_title_is_not_a_name(facts_of_text):
+    facts = facts_of_text("关于两国合作，欧部长说，他亲眼看到了变化。耿老说，画画要用心。")
+    assert not {p.name for p in facts.persons} & {"欧部长", "耿老"}
