@@ -80,6 +80,7 @@ def test_surname_gate_unless_sure_or_transliterated(names):
     assert names.clean("晓岚", 0.6) is None  # no surname, not a foreign name, model unsure
     assert names.clean("晓岚", 0.95) == "晓岚"
     assert names.clean("卡洛斯", 0.6) == "卡洛斯"  # transliterated
+    assert names.clean("勃列坚科夫", 0.6) == "勃列坚科夫"  # Russian-style transliteration, 5 characters
 
 
 def test_length_and_function_characters(names):
