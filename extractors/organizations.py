@@ -161,7 +161,7 @@ class OrganizationRecognizer:
                 continue
             # committees and groups are named after their task: "…推动…建设领导小组"
             start = self._left_boundary(doc, m.start(), occupied, verbs_inside=word in TASK_NAMED)
-            start = max(start, self._model_left_edge(doc, start, m.start(), end))
+            start = self._model_left_edge(doc, start, m.start(), end, occupied)
             kind = self.suffixes[word]
             organ_prefix = next((f for f in taken if f.start == start and f.end < end), None)
             if start != m.start() and organ_prefix is None:
@@ -246,15 +246,31 @@ class OrganizationRecognizer:
                 break
         return start
 
-    @staticmethod
-    def _model_left_edge(doc: Doc, start: int, suffix_start: int, end: int) -> int:
-        """Where the tagger's ORG word ending at ``end`` opens, when it opens inside ``[start,
-        suffix_start)``: the model sees where a clause stops and a name begins ("…团审议|中共中央…");
-        else ``start``. A longer model word is not taken: it may glue a verb on ("探索安委办")."""
+    def _model_left_edge(self, doc: Doc, start: int, suffix_start: int, end: int, occupied: bytearray) -> int:
+        """Where the tagger's ORG word ending at ``end`` opens: the model sees where a clause stops
+        and a name begins ("…团审议|中共中央…"). A narrower model word wins; a wider one only when
+        the words it adds are name words, not a verb or function word ("探索安委办")."""
         for w_start, w_end, tag, _conf in getattr(doc._, "lac_words", None) or ():
-            if tag == "ORG" and w_end == end and start < w_start < suffix_start:
+            if tag != "ORG" or w_end != end or w_start >= suffix_start:
+                continue
+            if w_start > start or (w_start < start and not any(occupied[w_start:start])
+                                   and self._name_words(doc, w_start, start)):
                 return w_start
         return start
+
+    def _name_words(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether every segmenter word in ``[start, end)`` may be part of a name."""
+        text, tags = text_of(doc), word_tags()
+        pos = start
+        while pos < end:
+            nxt = pos + 1
+            while nxt < end and not is_word_boundary(doc, nxt):
+                nxt += 1
+            word = text[pos:nxt]
+            if word in self.stopwords or tags.get(word) in CLAUSE_TAGS or not NAME_CHAR.match(word):
+                return False
+            pos = nxt
+        return True
 
     @staticmethod
     def _word_start(doc: Doc, end: int, limit: int) -> int:

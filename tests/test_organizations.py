@@ -148,16 +148,20 @@ def test_level_word_opening_a_common_word_is_no_anchor():
     assert "长沙市场监督管理局" not in found, found
 
 
-def test_the_taggers_org_word_sets_the_left_edge_only_when_it_is_narrower():
-    import spacy
-
+def test_the_taggers_org_word_sets_the_left_edge_unless_it_adds_a_clause():
     from extractors.annotations import register_extensions
-    from extractors.organizations import OrganizationRecognizer
+    from extractors.pipeline import load_pipeline
 
     register_extensions()
-    doc = spacy.blank("zh").make_doc("甲乙丙丁研究院")
-    doc._.lac_words = [(0, 2, "n", 0.9), (2, 7, "ORG", 0.9)]
-    assert OrganizationRecognizer._model_left_edge(doc, 0, 4, 7) == 2  # the model's narrower name
-    assert OrganizationRecognizer._model_left_edge(doc, 3, 4, 7) == 3  # a wider model word is not taken
-    doc._.lac_words = [(0, 2, "n", 0.9), (2, 6, "ORG", 0.9), (6, 7, "n", 0.9)]
-    assert OrganizationRecognizer._model_left_edge(doc, 0, 4, 7) == 0  # its end must be the name's end
+    nlp = load_pipeline("jieba")
+    recognizer = nlp.get_pipe("policykg_organizations")
+    free = bytearray(20)
+    doc = nlp.make_doc("推动甲乙丙丁研究院")
+    doc._.lac_words = [(0, 4, "ORG", 0.9), (4, 9, "ORG", 0.9)]
+    assert recognizer._model_left_edge(doc, 2, 6, 9, free) == 4  # the model's narrower name
+    doc._.lac_words = [(0, 9, "ORG", 0.9)]
+    assert recognizer._model_left_edge(doc, 4, 6, 9, free) == 4  # not wider across a verb (推动)
+    doc._.lac_words = [(2, 9, "ORG", 0.9)]
+    assert recognizer._model_left_edge(doc, 4, 6, 9, free) == 2  # wider across name words
+    doc._.lac_words = [(2, 8, "ORG", 0.9)]
+    assert recognizer._model_left_edge(doc, 2, 6, 9, free) == 2  # its end must be the name's end
