@@ -372,7 +372,9 @@ class PersonRecognizer:
         """Split the title chain that ends at ``name_start`` into posts."""
         text = text_of(doc)
         begin = name_start
-        while begin > 0 and text[begin - 1] not in CLAUSE_END:
+        # a space inside the chain separates bylines ("记者甲 通讯员乙"), not a title from its name
+        while begin > 0 and text[begin - 1] not in CLAUSE_END and \
+                not (text[begin - 1] in " \u3000" and begin < name_start - 1):
             begin -= 1
         person = text[name_start:name_end]
         posts: list[Post] = []
