@@ -147,3 +147,9 @@ def test_an_organization_written_before_a_title_is_never_a_clause_or_a_dateline(
 def test_a_surname_and_a_title_is_not_a_name(facts_of_text):
     facts = facts_of_text("关于两国合作，欧部长说，他亲眼看到了变化。耿老说，画画要用心。")
     assert not {p.name for p in facts.persons} & {"欧部长", "耿老"}
+
+
+def test_a_byline_of_two_credits_gives_each_its_own_title(facts_of_text):
+    facts = facts_of_text("东川日报讯（记者韩明哲 通讯员林晓岚）会议今天闭幕。")
+    written = {p.person: p.as_written for p in facts.posts}
+    assert written.get("林晓岚") == "通讯员"
