@@ -15,6 +15,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span
 
+from extractors.lexicons import word_tags
 from kg.model.facts import DocumentFacts, Evidence
 
 __all__ = [
@@ -22,11 +23,14 @@ __all__ = [
     "evidence_for",
     "facts_of",
     "is_word_boundary",
+    "joins_nouns",
     "register_extensions",
     "sentence_bounds",
     "sentences",
     "text_of",
 ]
+
+NOUN_TAGS = frozenset({"n", "vn"})  # word_tags() of common nouns and verbal nouns
 
 def register_extensions() -> None:
     """Register the custom attributes once per process (idempotent)."""
@@ -63,6 +67,21 @@ def is_word_boundary(doc: Doc, i: int) -> bool:
     """Whether a segmenter word starts (or ends) at character ``i``; True when unknown."""
     bounds = doc._.word_bounds
     return bounds is None or i <= 0 or i >= len(bounds) - 1 or bool(bounds[i])
+
+
+def joins_nouns(doc: Doc, lo: int, start: int, end: int) -> bool:
+    """Whether the word ``[start, end)`` is a conjunction between two common nouns (the one before
+    it starting at or after ``lo``), as inside a name: "发展|和|改革局", "创新科技|及|工业局"."""
+    text, tags = text_of(doc), word_tags()
+    if tags.get(text[start:end]) != "c" or start <= lo:
+        return False
+    before = start - 1
+    while before > lo and not is_word_boundary(doc, before):
+        before -= 1
+    after = end + 1
+    while after < len(text) and not is_word_boundary(doc, after):
+        after += 1
+    return tags.get(text[before:start]) in NOUN_TAGS and tags.get(text[end:after]) in NOUN_TAGS
 
 
 def add_span(doc: Doc, group: str, start: int, end: int, label: str, key: str | None = None,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, joins_nouns, text_of
 from extractors.context import LEVEL_CHARS, local_district, organ_names
 from extractors.lexicons import CLAUSE_TAGS, admin_divisions, read_entries, read_table, word_tags
 from kg.model.facts import Organization
@@ -35,6 +35,9 @@ MAX_NAME = 24
 UNLISTED_DEPARTMENT = re.compile(r"(?:(?![的是在了与及或等将对为])[\u4e00-\u9fff]){2,8}?[厅局]")
 COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万几多]+[个家所名批项类位支座级]")  # "8个产业联盟"
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j", "eng"})
+# a newspaper's dateline: its name, then optionally the place and date of the report, then 讯
+DATELINE = re.compile(r"([\u4e00-\u9fff]{2,5}报)(?:[\u4e00-\u9fff]{2,4}[0-9０-９一二三四五六七八九十]{1,3}月"
+                      r"[0-9０-９一二三四五六七八九十]{1,3}日)?讯")
 ORDINAL = re.compile(r"第[一二三四五六七八九十]+")  # "第一附属医院": an ordinal inside a name
 TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
 # POS tags (jieba) of nouns that may take a verb into a compound name: 协同|创新, 产业|发展
@@ -208,10 +211,10 @@ class OrganizationRecognizer:
         return kept
 
     def _newspapers(self, doc: Doc, taken: list[_Found]) -> list[_Found]:
-        """A dateline "新渝报讯" names the newspaper ("…报讯（记者…）")."""
+        """A dateline names the newspaper: "新渝报讯", "东川日报东川3月5日讯" ("…讯（记者…）")."""
         spans = {(f.start, f.end) for f in taken}
         out = []
-        for m in re.finditer(r"([\u4e00-\u9fff]{2,5}报)讯", text_of(doc)):
+        for m in DATELINE.finditer(text_of(doc)):
             start = self._left_boundary(doc, m.end(1) - 1, bytearray(len(text_of(doc)) + 1))
             if m.end(1) - start >= 3 and (start, m.end(1)) not in spans:
                 name = text_of(doc)[start:m.end(1)]
@@ -235,10 +238,11 @@ class OrganizationRecognizer:
                 depth -= 1
             word_start = self._word_start(doc, start, limit)
             word = text[word_start:start]
-            if word in self.stopwords or (not verbs_inside and tags.get(word) in CLAUSE_TAGS
-                                          and not ORDINAL.fullmatch(word)
-                                          and not self._compound_verb(doc, word, word_start, limit)):
-                break
+            if (word in self.stopwords or (not verbs_inside and tags.get(word) in CLAUSE_TAGS
+                                           and not ORDINAL.fullmatch(word)
+                                           and not self._compound_verb(doc, word, word_start, limit))) \
+                    and word != "驻" and not joins_nouns(doc, limit, word_start, start):
+                break  # (驻 names an office "驻粤办事处"; "科技及工业局" joins two nouns)
             start = word_start
             # a national opener (中共, 国家 ...) begins the name unless a place leads it in
             # ("重庆市国家文化公园…" yes; "…团审议中共中央…" stops at 中共)
@@ -287,7 +291,9 @@ class OrganizationRecognizer:
         if tags.get(word) != "v" or word_start <= limit or not NAME_CHAR.match(text_of(doc)[word_start - 1]):
             return False
         before = text_of(doc)[self._word_start(doc, word_start, limit):word_start]
-        return before not in self.stopwords and tags.get(before) in COMPOUND_TAGS
+        # a brand name the lexicon lacks also opens a compound: "潍柴|控股|集团"
+        return before not in self.stopwords and (tags.get(before) in COMPOUND_TAGS | PROPER_TAGS or
+                                                 (tags.get(before) is None and len(before) >= 2))
 
     def _is_specific(self, doc: Doc, start: int, suffix_start: int) -> bool:
         """A name, not a description: "重庆科技学院" yes; "县级医院", "8个产业联盟" no.

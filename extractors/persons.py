@@ -21,13 +21,13 @@ previous title in the chain named ("党组书记、局长").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, text_of
+from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, joins_nouns, text_of
 from extractors.context import LEVEL_CHARS, everyday_name, local_district, organ_names
 from extractors.lexicons import CLAUSE_TAGS, admin_divisions, read_entries, read_table, word_tags
 from extractors.person_names import DOTS, UNSURE, NameFilter, common_word, merge_person_words
@@ -44,7 +44,7 @@ AFTER_NAME = read_entries("person_after_name.txt")
 STRONG_SURNAMES = 140
 AFFILIATIONS = frozenset({"university", "academy", "institution", "hospital", "enterprise"})
 # organs named only as written; development-zone committees hold public office too
-PUBLIC_ORG_ENDINGS = ("人民政府", "委", "局", "人大常委会", "政协", "管委会", "党工委", "新区", "高新区", "开发区")
+PUBLIC_ORG_ENDINGS = read_entries("public_org_endings.txt")
 # a bare organ word in a chain takes the head of the organization named before it:
 # "绵阳高新区党工委书记、管委会主任" → 绵阳高新区管委会
 PARTY_DEPARTMENTS = ("组织部", "宣传部", "统战部", "政法委", "纪委", "办公厅", "政策研究室")
@@ -54,7 +54,7 @@ TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
 # words before a title that qualify the title, not the organization: "集团副总裁", "前总理"
 TITLE_MODIFIERS = ("副", "前", "原", "常务", "名誉", "代理")
-NOUN_TAGS = frozenset({"n", "vn"})
+LIST_JOINERS = "和与及、 "  # what may join the previous name to a chain: "甲和秘书长乙"
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,11 @@ class PersonRecognizer:
         chains: list[tuple[int, int]] = []  # (name start, chain end == name start)
         shared: list[tuple[int, int, int, int]] = []  # (title start, title end, name start, name end)
         ner = self.ner_names(doc)
+        # a title inside the tagger's organization name is part of that name: "水利部长江水利委员会"
+        org_words = [(s, e) for s, e, tag, _ in doc._.lac_words or () if tag == "ORG"]
         for m in self.role_re.finditer(text):
+            if any(s <= m.start() and m.end() < e for s, e in org_words):
+                continue
             # the tagger's name right after a title chain (not "殷殷嘱托"); else surname + 1-2 characters
             tagged = ner.get(m.end())
             e = tagged[0] if tagged and text[m.end()] != text[m.end() + 1] else self.name_at(doc, m.end())
@@ -168,7 +172,10 @@ class PersonRecognizer:
                 chains.append((m.end(), e))
                 # "副市长刘雨、张德新": the names listed after the first share its title
                 while text[e:e + 1] == "、":
-                    nxt = self.name_at(doc, e + 1, strong=True)
+                    readings = (ner[e + 1][0] if e + 1 in ner else None, self.name_at(doc, e + 1, strong=True))
+                    # the reading that ends where the list item ends ("沈某某，" not "沈某|某，")
+                    nxt = next((r for r in readings if r is not None and text[r:r + 1] in PUNCT),
+                               readings[0] or readings[1])
                     if nxt is None or self.role_re.match(text, e + 1):
                         break
                     names.setdefault(e + 1, nxt)
@@ -325,10 +332,14 @@ class PersonRecognizer:
         text = text_of(doc)
         posts_by_name: dict[str, list[Post]] = {}
         last_post: dict[int, Post] = {}
+        name_ends = sorted(names.values())
+        chained: list[tuple[int, Post]] = []
         for start, end in chains:
-            for post in self._posts(doc, start, end):
-                posts_by_name.setdefault(post.person, []).append(post)
-                last_post[start] = post
+            floor = max((e for e in name_ends if e <= start), default=0)
+            chained += [(start, post) for post in self._posts(doc, start, end, floor)]
+        for (start, _), post in zip(chained, self._inherit_orgs(doc, [p for _, p in chained]), strict=True):
+            posts_by_name.setdefault(post.person, []).append(post)
+            last_post[start] = post
         for title_start, title_end, start, end in shared:
             first = next((p for s, p in last_post.items() if s == title_end), None)
             if first is not None:
@@ -365,17 +376,22 @@ class PersonRecognizer:
             return False
         if role.public == "yes":
             return True
-        kinds = {s._.kind for s in doc.spans.get("orgs", []) if s._.key == post.org}
-        return bool(kinds & PUBLIC_ORG_KINDS) or (post.org or "").endswith(PUBLIC_ORG_ENDINGS)
+        org = post.org or ""
+        # a unit of a public organ is public too: 水利部 → 水利部办公厅
+        kinds = {s._.kind for s in doc.spans.get("orgs", []) if s._.key and org.startswith(s._.key)}
+        return bool(kinds & PUBLIC_ORG_KINDS) or org.endswith(PUBLIC_ORG_ENDINGS)
 
-    def _posts(self, doc: Doc, name_start: int, name_end: int) -> list[Post]:
-        """Split the title chain that ends at ``name_start`` into posts."""
+    def _posts(self, doc: Doc, name_start: int, name_end: int, floor: int = 0) -> list[Post]:
+        """Split the title chain that ends at ``name_start`` into posts; the chain starts after the
+        clause break, or after the name ending at ``floor`` ("…仉某和|秘书长蒯某")."""
         text = text_of(doc)
         begin = name_start
         # a space inside the chain separates bylines ("记者甲 通讯员乙"), not a title from its name
-        while begin > 0 and text[begin - 1] not in CLAUSE_END and \
+        while begin > floor and text[begin - 1] not in CLAUSE_END and \
                 not (text[begin - 1] in " \u3000" and begin < name_start - 1):
             begin -= 1
+        while begin < name_start and text[begin] in LIST_JOINERS:
+            begin += 1
         person = text[name_start:name_end]
         posts: list[Post] = []
         for item in self.chain_posts(doc, begin, name_start):
@@ -384,6 +400,27 @@ class PersonRecognizer:
             posts.append(Post(person, item.role.title, item.org, text[item.start:item.end],
                               evidence_for(doc, item.start, name_end)))
         return posts
+
+    def _inherit_orgs(self, doc: Doc, posts: list[Post]) -> list[Post]:
+        """A title that names no organization takes the one of the nearest title before it in the
+        same sentence, of the same family or its deputy ("常委会主任甲主持会议，副主任乙出席").
+        ``posts`` are in text order; the result keeps it."""
+        text = text_of(doc)
+        out: list[Post] = []
+        for post in posts:
+            if post.org is None and post.role in self.roles:
+                family = self.roles[post.role].family
+                for prior in reversed(out):
+                    if "。" in text[prior.evidence.end:post.evidence.start] or \
+                            any(c in text[prior.evidence.end:post.evidence.start] for c in "！？\n"):
+                        break
+                    if prior.org and prior.role in self.roles and (
+                            _base_title(prior.role) == _base_title(post.role) or
+                            (family != "generic" and self.roles[prior.role].family == family)):
+                        post = replace(post, org=prior.org)
+                        break
+            out.append(post)
+        return out
 
     def chain_posts(self, doc: Doc, start: int, end: int, separators: str = "、") -> list[ChainItem]:
         """The posts of the title chain ``text[start:end]``, items split at ``separators``.
@@ -455,24 +492,13 @@ class PersonRecognizer:
             word = text[word_start:begin]
             if (word in self.org_stopwords or word_tags().get(word) in CLAUSE_TAGS or
                     not all(_is_cjk(c) or c in "（）()" for c in word)) and \
-                    not self._joins_nouns(doc, start, word_start, begin):
+                    not joins_nouns(doc, start, word_start, begin):
                 break
+            if word in self.roles or any(tag == "PER" and ws < begin and word_start < we
+                                         for ws, we, tag, _ in doc._.lac_words or ()):
+                break  # another person's title or name: "记者甲|通讯员乙"
             begin = word_start
         return text[begin:end]
-
-    @staticmethod
-    def _joins_nouns(doc: Doc, start: int, word_start: int, word_end: int) -> bool:
-        """A conjunction between two common nouns inside a name: "发展和改革局"."""
-        text, tags = text_of(doc), word_tags()
-        if tags.get(text[word_start:word_end]) != "c" or word_start <= start:
-            return False
-        before = word_start - 1
-        while before > start and not is_word_boundary(doc, before):
-            before -= 1
-        after = word_end + 1
-        while after < len(text) and not is_word_boundary(doc, after):
-            after += 1
-        return tags.get(text[before:word_start]) in NOUN_TAGS and tags.get(text[word_end:after]) in NOUN_TAGS
 
     @staticmethod
     def _local_org(doc: Doc, prefix: str, pos: int) -> str:
@@ -544,6 +570,14 @@ def _split_run(name: str, known: set[str]) -> list[tuple[int, str]] | None:
             if rest:
                 return [(0, head), *((size + o, p) for o, p in rest)]
     return None
+
+
+def _base_title(title: str) -> str:
+    """A title without its deputy/executive prefix: 常务副市长 → 市长."""
+    for prefix in ("常务副", "副"):
+        if title.startswith(prefix) and len(title) > len(prefix) + 1:
+            return title[len(prefix):]
+    return title
 
 
 def _head(org: str) -> str:

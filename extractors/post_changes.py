@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.context import everyday_name
 from extractors.lexicons import admin_divisions, read_entries, read_table
-from extractors.persons import NON_NAME, ChainItem, PersonRecognizer, Role
+from extractors.persons import ChainItem, PersonRecognizer, Role
 from kg.ingest.dates import resolve_relative_date
 from kg.model.facts import HOLDING_CHANGES, Organization, Person, Post, PostChange
 
@@ -52,7 +52,9 @@ LIST_LINE = 60  # characters: a line longer than this is prose, not a 任免 lis
 PREAMBLE_LOOKBACK = 400  # characters: how far up a notice states the meeting that decided its list
 # characters allowed in a name besides CJK: the middle dot of minority names ("阿不都·热合曼")
 NAME_DOT = "·•"
-NAME_CHARS_EXCLUDED = NON_NAME - set("为")  # 为 ends a name in "任命…为", but 王为民 is a name
+# a name in a 任免 clause is delimited by its cue and link ("免去|章书涛|的…职务"), so only characters
+# that never occur inside a given name bar it (the tagger's list), not those of bare-character rules
+NAME_CHARS_EXCLUDED = frozenset(read_entries("name_breaking_chars.txt"))
 PLAIN_NAME_EXCLUDED = NAME_CHARS_EXCLUDED - set("日月年时")  # transcribed names: 乌日娜, 其米拉姆
 
 

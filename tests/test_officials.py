@@ -153,3 +153,32 @@ def test_a_byline_of_two_credits_gives_each_its_own_title(facts_of_text):
     facts = facts_of_text("东川日报讯（记者韩明哲 通讯员林晓岚）会议今天闭幕。")
     written = {p.person: p.as_written for p in facts.posts}
     assert written.get("林晓岚") == "通讯员"
+
+
+def test_deputies_listed_after_a_chair_share_the_chairs_organization(facts_of_text):
+    facts = facts_of_text("襄阳市人大常委会主任韩明哲主持会议，副主任訾晓岚、仉思远出席。")
+    assert {("訾晓岚", "副主任", "襄阳市人大常委会"), ("仉思远", "副主任", "襄阳市人大常委会")} <= posts(facts)
+    assert {"訾晓岚", "仉思远"} <= {p.name for p in facts.persons if p.is_official}
+
+
+def test_a_unit_of_a_public_organ_and_a_party_group_member_hold_public_office(facts_of_text):
+    facts = facts_of_text("水利部党组成员、副部长柯思远主持会议。水利部办公厅主任蔺晓岚宣读了决定。")
+    assert ("柯思远", "副部长", "水利部") in posts(facts)
+    assert {"柯思远", "蔺晓岚"} <= {p.name for p in facts.persons if p.is_official}
+
+
+def test_a_title_inside_an_organization_name_starts_no_chain(facts_of_text):
+    assert not facts_of_text("水利部长江水利委员会作交流发言。").persons
+
+
+def test_a_dateline_with_place_and_date_names_the_reporters_newspaper(facts_of_text):
+    facts = facts_of_text("大众日报济南3月15日讯（记者 孟晓岚 通讯员 刘思远）3月14日，会议召开。")
+    assert {("孟晓岚", "记者", "大众日报"), ("刘思远", "通讯员", "大众日报")} <= posts(facts)
+
+
+@pytest.mark.parametrize("sentence, org", [
+    ("香港特区政府驻粤经济贸易办事处主任庞晓岚等参加活动。", "香港特区政府驻粤经济贸易办事处"),
+    ("潍柴控股集团董事长申思远出席。", "潍柴控股集团"),
+])
+def test_organization_names_keep_an_office_verb_and_a_brands_compound(facts_of_text, sentence, org):
+    assert org in {o.name for o in facts_of_text(sentence).organizations}

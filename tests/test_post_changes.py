@@ -271,3 +271,10 @@ def test_saved_query_changes_can_list_held_posts_too(changes_store):
     rows = run(changes_store, "post_changes_in_district", district="临澧县", held="1")
     assert ("贺晓峰", "Held", "2022-09-28") in {(r["person"], r["kind"], r["date"]) for r in rows}
     assert "Held" not in {r["kind"] for r in run(changes_store, "post_changes_in_district", district="临澧县")}
+
+
+def test_a_name_with_a_character_of_an_organ_word_is_removed_from_office():
+    from extractors.pipeline import extract_facts
+
+    facts = extract_facts("襄阳市人大常委会决定：免去章书远的襄阳市人民政府副市长职务。")
+    assert [(c.person, c.kind, c.role) for c in facts.post_changes] == [("章书远", "Removed", "副市长")]
