@@ -28,9 +28,12 @@ __all__ = [
     "sentence_bounds",
     "sentences",
     "text_of",
+    "verb_in_compound",
 ]
 
 NOUN_TAGS = frozenset({"n", "vn"})  # word_tags() of common nouns and verbal nouns
+# word_tags() of words a noun compound may continue from: nouns, names, places, organizations
+COMPOUND_TAGS = frozenset({"n", "vn", "nz", "j", "ns", "nr", "nrt", "nrfg", "nt", "eng"})
 
 def register_extensions() -> None:
     """Register the custom attributes once per process (idempotent)."""
@@ -72,16 +75,42 @@ def is_word_boundary(doc: Doc, i: int) -> bool:
 def joins_nouns(doc: Doc, lo: int, start: int, end: int) -> bool:
     """Whether the word ``[start, end)`` is a conjunction between two common nouns (the one before
     it starting at or after ``lo``), as inside a name: "发展|和|改革局", "创新科技|及|工业局"."""
-    text, tags = text_of(doc), word_tags()
-    if tags.get(text[start:end]) != "c" or start <= lo:
+    text = text_of(doc)
+    if word_tags().get(text[start:end]) != "c" or start <= lo:
         return False
-    before = start - 1
-    while before > lo and not is_word_boundary(doc, before):
-        before -= 1
     after = end + 1
     while after < len(text) and not is_word_boundary(doc, after):
         after += 1
-    return tags.get(text[before:start]) in NOUN_TAGS and tags.get(text[end:after]) in NOUN_TAGS
+    return _noun_like(text[_word_start(doc, start, lo):start]) and _noun_like(text[end:after])
+
+
+def verb_in_compound(doc: Doc, lo: int, start: int, end: int, stopwords: frozenset[str] = frozenset()) -> bool:
+    """Whether the verb ``[start, end)`` is part of a noun compound, after a noun or a name (the
+    word before it starting at or after ``lo``): "协同|创新|联盟", "潍柴|控股|集团", "政府|创新|…局";
+    after a verb or adverb ("加快|建设…") it opens a clause instead."""
+    text, tags = text_of(doc), word_tags()
+    if tags.get(text[start:end]) != "v" or start <= lo or not _is_cjk(text[start - 1]):
+        return False
+    before = text[_word_start(doc, start, lo):start]
+    return before not in stopwords and (tags.get(before) in COMPOUND_TAGS or _noun_like(before))
+
+
+def _word_start(doc: Doc, end: int, lo: int) -> int:
+    """Start of the segmenter word that ends at ``end`` (not before ``lo``)."""
+    start = end - 1
+    while start > lo and not is_word_boundary(doc, start) and _is_cjk(text_of(doc)[start - 1]):
+        start -= 1
+    return start
+
+
+def _noun_like(word: str) -> bool:
+    """A common noun, or a compound the lexicon lacks ("创新科技")."""
+    tag = word_tags().get(word)
+    return tag in NOUN_TAGS or (tag is None and len(word) >= 2)
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 def add_span(doc: Doc, group: str, start: int, end: int, label: str, key: str | None = None,

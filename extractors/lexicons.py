@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["CLAUSE_TAGS", "DATA_DIR", "Division", "admin_divisions", "alternation", "read_entries", "read_table",
-           "word_tags"]
+__all__ = ["CLAUSE_TAGS", "DATA_DIR", "TERM_NUMBER", "Division", "admin_divisions", "alternation", "read_entries",
+           "read_table", "word_tags"]
 
 DATA_DIR = Path(__file__).parent / "data"
+# the term of a congress or committee inside an organ's name: "第十八届" (人大常委会)
+TERM_NUMBER = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 # word_tags() tags that never open or continue a name: verbs, adverbs, prepositions, numerals, time words ...
 CLAUSE_TAGS = frozenset({"v", "vd", "ad", "d", "p", "c", "u", "r", "m", "q", "t", "l", "i", "y", "e", "o"})
 

@@ -19,14 +19,23 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, joins_nouns, text_of
+from extractors.annotations import (
+    add_span,
+    evidence_for,
+    facts_of,
+    is_word_boundary,
+    joins_nouns,
+    text_of,
+    verb_in_compound,
+)
 from extractors.context import LEVEL_CHARS, local_district, organ_names
-from extractors.lexicons import CLAUSE_TAGS, admin_divisions, read_entries, read_table, word_tags
+from extractors.lexicons import CLAUSE_TAGS, TERM_NUMBER, admin_divisions, read_entries, read_table, word_tags
 from kg.model.facts import Organization
 
 __all__ = ["OrganizationRecognizer"]
 
-ORGANS = (("人大常委会", "congress"), ("人民政府", "government"), ("政府", "government"),
+ORGANS = (("人民代表大会常务委员会", "congress"), ("人大常委会", "congress"), ("人民政府", "government"),
+          ("政府", "government"),
           ("政协", "cppcc"), ("委", "party"))
 CJK = r"\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9（）()·]")
@@ -35,13 +44,12 @@ MAX_NAME = 24
 UNLISTED_DEPARTMENT = re.compile(r"(?:(?![的是在了与及或等将对为])[\u4e00-\u9fff]){2,8}?[厅局]")
 COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万几多]+[个家所名批项类位支座级]")  # "8个产业联盟"
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j", "eng"})
+GENERIC_LEVEL_LEADS = "各辖级"
 # a newspaper's dateline: its name, then optionally the place and date of the report, then 讯
 DATELINE = re.compile(r"([\u4e00-\u9fff]{2,5}报)(?:[\u4e00-\u9fff]{2,4}[0-9０-９一二三四五六七八九十]{1,3}月"
                       r"[0-9０-９一二三四五六七八九十]{1,3}日)?讯")
 ORDINAL = re.compile(r"第[一二三四五六七八九十]+")  # "第一附属医院": an ordinal inside a name
 TASK_NAMED = frozenset({"领导小组", "工作领导小组", "委员会", "管委会", "管理委员会"})
-# POS tags (jieba) of nouns that may take a verb into a compound name: 协同|创新, 产业|发展
-COMPOUND_TAGS = frozenset({"n", "vn", "nz", "j"})
 
 
 @dataclass(frozen=True)
@@ -105,8 +113,11 @@ class OrganizationRecognizer:
                 anchors.append((i, i + 1, None, m.group()))
         for start, end, adcode, level in sorted(anchors):
             rest = text[end:end + 16]
-            if adcode is None and level not in LEVEL_CHARS:
-                continue
+            term = TERM_NUMBER.match(rest)  # "襄阳市第十八届人大常委会": the term is no part of the organ's name
+            if term and self.organ_re.match(rest, term.end()):
+                end, rest = end + term.end(), text[end + term.end():end + term.end() + 16]
+            if adcode is None and (level not in LEVEL_CHARS or text[start - 1:start] in GENERIC_LEVEL_LEADS):
+                continue  # "各市政府", "省辖市人民政府", "县级市": every such division, not one
             division = divisions[adcode] if adcode else local_district(doc, start, level)
             if division is None:
                 continue
@@ -155,6 +166,8 @@ class OrganizationRecognizer:
         latest_by_suffix: dict[str, _Found] = {}
         for m in self.named_re.finditer(text):
             word, end = m.group(), m.end()
+            if occupied[m.start()]:
+                continue  # the ending of a district organ already named ("…人民代表大会常务委员会")
             if word in self.central_alias:
                 name = self.central_alias[word]
                 kind = self.central[name][0]
@@ -240,7 +253,7 @@ class OrganizationRecognizer:
             word = text[word_start:start]
             if (word in self.stopwords or (not verbs_inside and tags.get(word) in CLAUSE_TAGS
                                            and not ORDINAL.fullmatch(word)
-                                           and not self._compound_verb(doc, word, word_start, limit))) \
+                                           and not verb_in_compound(doc, limit, word_start, start, self.stopwords))) \
                     and word != "驻" and not joins_nouns(doc, limit, word_start, start):
                 break  # (驻 names an office "驻粤办事处"; "科技及工业局" joins two nouns)
             start = word_start
@@ -283,17 +296,6 @@ class OrganizationRecognizer:
         while start > limit and not is_word_boundary(doc, start) and NAME_CHAR.match(text[start - 1]):
             start -= 1
         return start
-
-    def _compound_verb(self, doc: Doc, word: str, word_start: int, limit: int) -> bool:
-        """A verb inside a noun compound ("协同创新联盟": 创新 after the noun 协同) is part of the
-        name; a verb after a verb or adverb ("加快建设…") opens a clause and stops it."""
-        tags = word_tags()
-        if tags.get(word) != "v" or word_start <= limit or not NAME_CHAR.match(text_of(doc)[word_start - 1]):
-            return False
-        before = text_of(doc)[self._word_start(doc, word_start, limit):word_start]
-        # a brand name the lexicon lacks also opens a compound: "潍柴|控股|集团"
-        return before not in self.stopwords and (tags.get(before) in COMPOUND_TAGS | PROPER_TAGS or
-                                                 (tags.get(before) is None and len(before) >= 2))
 
     def _is_specific(self, doc: Doc, start: int, suffix_start: int) -> bool:
         """A name, not a description: "重庆科技学院" yes; "县级医院", "8个产业联盟" no.

@@ -27,9 +27,17 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, is_word_boundary, joins_nouns, text_of
+from extractors.annotations import (
+    add_span,
+    evidence_for,
+    facts_of,
+    is_word_boundary,
+    joins_nouns,
+    text_of,
+    verb_in_compound,
+)
 from extractors.context import LEVEL_CHARS, everyday_name, local_district, organ_names
-from extractors.lexicons import CLAUSE_TAGS, admin_divisions, read_entries, read_table, word_tags
+from extractors.lexicons import CLAUSE_TAGS, TERM_NUMBER, admin_divisions, read_entries, read_table, word_tags
 from extractors.person_names import DOTS, UNSURE, NameFilter, common_word, merge_person_words
 from kg.model.facts import PUBLIC_ORG_KINDS, Person, Post
 
@@ -50,7 +58,6 @@ PUBLIC_ORG_ENDINGS = read_entries("public_org_endings.txt")
 PARTY_DEPARTMENTS = ("组织部", "宣传部", "统战部", "政法委", "纪委", "办公厅", "政策研究室")
 BARE_ORGANS = ("管委会", "党工委", "党委", "党组", "委员会", "领导小组", "办公室")
 SELF_REFERENCES = ("本报", "本台", "本刊", "本网")  # the newspaper an article appears in
-TERM = re.compile(r"第[一二三四五六七八九十百0-9]+届")
 COURT_WORDS = {"court": "法院", "procuratorate": "检察院"}
 # words before a title that qualify the title, not the organization: "集团副总裁", "前总理"
 TITLE_MODIFIERS = ("副", "前", "原", "常务", "名誉", "代理")
@@ -445,7 +452,7 @@ class PersonRecognizer:
             if org is None:
                 org = self._implied_org(doc, role, role_start, previous_org)
             if org:  # "松山区第十届人大常委会": the term number is no part of the organization
-                org = TERM.sub("", org) or org
+                org = TERM_NUMBER.sub("", org) or org
             out.append(ChainItem(role, org, item_start, item_end))
             previous_org = org
         return out
@@ -492,7 +499,8 @@ class PersonRecognizer:
             word = text[word_start:begin]
             if (word in self.org_stopwords or word_tags().get(word) in CLAUSE_TAGS or
                     not all(_is_cjk(c) or c in "（）()" for c in word)) and \
-                    not joins_nouns(doc, start, word_start, begin):
+                    not joins_nouns(doc, start, word_start, begin) and \
+                    not verb_in_compound(doc, start, word_start, begin, self.org_stopwords):
                 break
             if word in self.roles or any(tag == "PER" and ws < begin and word_start < we
                                          for ws, we, tag, _ in doc._.lac_words or ()):

@@ -182,3 +182,8 @@ def test_a_dateline_with_place_and_date_names_the_reporters_newspaper(facts_of_t
 ])
 def test_organization_names_keep_an_office_verb_and_a_brands_compound(facts_of_text, sentence, org):
     assert org in {o.name for o in facts_of_text(sentence).organizations}
+
+
+def test_an_organization_written_before_a_title_keeps_its_verb_and_conjunction(facts_of_text):
+    facts = facts_of_text("香港特区政府创新科技及工业局局长岑晓岚出席。")
+    assert ("岑晓岚", "局长", "香港特区政府创新科技及工业局") in posts(facts)

@@ -165,3 +165,18 @@ def test_the_taggers_org_word_sets_the_left_edge_unless_it_adds_a_clause():
     assert recognizer._model_left_edge(doc, 4, 6, 9, free) == 2  # wider across name words
     doc._.lac_words = [(2, 8, "ORG", 0.9)]
     assert recognizer._model_left_edge(doc, 2, 6, 9, free) == 2  # its end must be the name's end
+
+
+def test_standing_committee_in_full_with_its_term_is_the_districts_congress():
+    facts = extract_facts(normalize("襄阳市第十八届人民代表大会常务委员会第十九次会议通过。").text)
+    assert [(o.name, o.kind) for o in facts.organizations] == [("襄阳市人大常委会", "congress")]
+
+
+def test_every_city_of_a_province_is_no_particular_organization():
+    facts = extract_facts(normalize("河南省人民政府办公厅印发通知。各省辖市人民政府要抓好落实。").text)
+    assert {o.name for o in facts.organizations} == {"河南省人民政府办公厅"}
+
+
+def test_a_department_joined_by_a_conjunction_is_named_for_its_province():
+    facts = extract_facts(normalize("山东省人民政府召开会议。省工业和信息化厅负责落实。").text)
+    assert "山东省工业和信息化厅" in {o.name for o in facts.organizations}
