@@ -439,6 +439,8 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
         name = text[start:end]
         if is_generic_name(name) or _inside(start, end, taken):
             continue
+        if m.group() == "工程" and any(word in core for word in WORKS_WORDS):
+            continue  # "城乡供水一体化工程" is built: a project, not a program
         name, aliases = _strip_scope(name)
         out.append(MeasureMention(start, end, name, classify_measure(name), aliases, rule="bare"))
         # "青年创业领航计划、加速计划": a shortened list item shares the head of the one before
@@ -452,6 +454,7 @@ def _bare(text: str, taken: list[tuple[int, int]]) -> list[MeasureMention]:
     return out
 
 
+WORKS_WORDS = read_entries("project_works_words.txt")  # what a project "…工程" builds
 LISTED_RE = re.compile(r"等(?:[一二三四五六七八九十两\d]+[项大个类])?(?:专项|工程|行动|计划)")
 
 

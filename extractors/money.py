@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
 from extractors.documents import clause_owner
-from extractors.lexicons import alternation, read_entries, read_table
+from extractors.lexicons import admin_divisions, alternation, read_entries, read_table
 from kg.ingest.numerals import CN_NUMERAL_CHARS, CN_SMALL_UNITS, parse_chinese_number
 from kg.model.facts import EntityRef, FundingAmount, Qualifier
 
@@ -300,10 +300,22 @@ class Owner:
     kind: str | None = None  # a measure's class
 
 
+# "新华社北京1月11日电", "大众日报济南3月15日讯": where the report was filed, not what it is about
+DATELINE = re.compile(r"(?m)^\s*[\u4e00-\u9fff]{2,14}?[0-9０-９一二三四五六七八九十]{1,3}月"
+                      r"[0-9０-９一二三四五六七八九十]{1,3}日(?:电|讯)")
+
+
+def _datelines(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in DATELINE.finditer(text)]
+
+
 def _candidates(doc: Doc, groups: tuple[str, ...]) -> list[Owner]:
     owners: list[Owner] = []
+    datelines = _datelines(text_of(doc))
     for group in groups:
         for span in doc.spans[group] if group in doc.spans else ():
+            if any(lo <= span.start < hi for lo, hi in datelines):
+                continue
             key = span._.key or span.text
             owners.append(Owner(span.start, span.end, EntityRef(GROUP_KIND[group], key),  # type: ignore[arg-type]
                                 span._.kind))
@@ -311,13 +323,20 @@ def _candidates(doc: Doc, groups: tuple[str, ...]) -> list[Owner]:
 
 
 def _document_district(doc: Doc) -> str | None:
-    """The district the document is about: the one mentioned most (ties: first mentioned), else
-    ``doc._.region`` (its province)."""
-    counts = Counter(s._.key for s in doc.spans["districts"]) if "districts" in doc.spans else Counter()
+    """The district the document is about: the one mentioned most (ties: first mentioned) if more
+    than once outside datelines, else ``doc._.region`` (its province) if a place in it is named
+    outside the datelines, else None."""
+    datelines = _datelines(text_of(doc))
+    counts = Counter(s._.key for s in doc.spans.get("districts", [])
+                     if not any(lo <= s.start < hi for lo, hi in datelines))
     counts.pop(None, None)
-    if counts:
+    if counts and counts.most_common(1)[0][1] >= 2:  # a place named once is not the document's subject
         return counts.most_common(1)[0][0]
-    return str(doc._.region) if doc._.region else None
+    # the province, unless only the dateline names it ("新华社北京…电" on a national meeting)
+    divisions = admin_divisions()
+    if doc._.region and any(divisions[key].province == doc._.region for key in counts if key in divisions):
+        return str(doc._.region)
+    return None
 
 
 def _headline_end(text: str) -> int:

@@ -37,6 +37,11 @@ COUNT_RE = re.compile(r"[\d一二三四五六七八九十两]+[家个所座条�
 FUNCTION_STARTS = read_entries("project_function_starts.txt")
 # words that may follow a project name directly ("…医院二期工程", "…医院暨…项目")
 RIGHT_OK_WORDS = read_entries("project_right_ok_words.txt")
+ACTIVITY_WORDS = ("改造", "扩建", "改扩建", "升级", "建设")  # what a project does, not its name
+# a "…工程" is a project only when it names what is built (``project_works_words.txt``)
+WORKS_WORDS = read_entries("project_works_words.txt")
+# the next sentence still speaks of the project: "该项目总投资…", "项目全长…", "该产业园…"
+ANAPHORA = ("该项目", "该工程", "项目", "工程", "该产业园", "该园区", "该基地")
 PAREN_RE = re.compile(r"[（(][^（）()\n]{1,12}[）)]")
 AMOUNT_OF = re.compile(r"[^，。；、]*?(?:元|亩|平方米|公顷)的")
 
@@ -102,18 +107,37 @@ def _clean_start(text: str, start: int, end: int) -> int:
     return start
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(max(text.rfind(c, 0, start) for c in "。！？；\n") + 1, 0)
     hi_candidates = [i for i in (text.find(c, end) for c in "。！？；\n") if i >= 0]
-    return text[lo:min(hi_candidates) if hi_candidates else len(text)]
+    return lo, min(hi_candidates) if hi_candidates else len(text)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo, hi = _sentence_bounds(text, start, end)
+    return text[lo:hi]
+
+
+def _context(text: str, start: int, end: int) -> str:
+    """The name's sentence, and the next one when it goes on about the project ("该项目总投资…",
+    "项目全长28公里，概算投资…")."""
+    lo, hi = _sentence_bounds(text, start, end)
+    if text.startswith(ANAPHORA, hi + 1):
+        hi = _sentence_bounds(text, hi + 1, hi + 1)[1]
+    return text[lo:hi]
+
+
+def _continued_with_money(text: str, start: int, end: int) -> bool:
+    hi = _sentence_bounds(text, start, end)[1]
+    return text.startswith(ANAPHORA, hi + 1) and "元" in _sentence(text, hi + 1, hi + 1)
 
 
 def _has_cue(text: str, start: int, end: int) -> bool:
     """A construction / investment cue in the sentence, or "建设" right after the name."""
     if text.startswith("建设", end):
         return True
-    sentence = _sentence(text, start, end)
-    return any(cue in sentence for cue in read_entries("project_cues.txt"))
+    context = _context(text, start, end)
+    return any(cue in context for cue in read_entries("project_cues.txt"))
 
 
 def find_projects(text: str) -> list[ProjectMention]:
@@ -138,11 +162,24 @@ def find_projects(text: str) -> list[ProjectMention]:
         if found is None:
             continue
         start, by_verb = found
+        if by_verb and text[start:m.start()] in ACTIVITY_WORDS:
+            # "…旅游公路提升|改造项目": the verb before a bare activity word is part of the name
+            trigger = next((w for w in _boundary_words() if text.endswith(w, 0, start)), "")
+            found = name_start(text, start - len(trigger), min_core=1, max_core=24, clause_max=20,
+                               triggers=_boundary_words())
+            if found is None:
+                continue
+            start, by_verb = found
         if by_verb and text[:start].endswith(LEAD_WORDS):
             continue
-        if need in ("verb", "money") and not (by_verb and text[:start].endswith(_triggers())):
+        # a vague ending needs a construction verb before the name, or the next sentence going on
+        # about its investment ("调研了某某项目。项目…概算投资约1.2亿元")
+        if need in ("verb", "money") and not (by_verb and text[:start].endswith(_triggers())) and \
+                not _continued_with_money(text, m.start(), name_end):
             continue
         start = _clean_start(text, start, m.start())
+        # "调研了某某项目": a verb phrase ends at 了, the name starts after it
+        start = max(start, text.rfind("了", start, m.start()) + 1)
         # "总投资8.5亿元的某某度假区": an amount or area describing the project is not part of its name
         described = AMOUNT_OF.search(text, start, m.start())
         if described is not None:
@@ -159,8 +196,10 @@ def find_projects(text: str) -> list[ProjectMention]:
             continue  # "过渡院区", "新建院区": a part of the hospital named before it
         if not _has_cue(text, start, name_end):
             continue
-        if need == "money" and "元" not in _sentence(text, start, name_end):
+        if need == "money" and "元" not in _context(text, start, name_end):
             continue
+        if need == "works" and not any(word in core for word in WORKS_WORDS):
+            continue  # "民心工程" is a program; "城乡供水一体化工程" is built
         name = text[start:name_end]
         aliases: tuple[str, ...] = ()
         if paren:

@@ -242,3 +242,11 @@ def test_funding_facts_say_whether_they_count(nlp):
     amounts = funding(nlp, KINDS_TEXT)
     counted = sorted(a.as_written for a in amounts if a.is_funding)
     assert counted == ["20亿元", "3000万元", "500万元", "6.5亿元"]
+
+
+def test_a_datelines_city_owns_no_money():
+    from extractors.pipeline import extract_facts
+
+    text = "新华社北京1月11日电 全国会议在京召开。会议指出，全年中央财政下达资金606亿元。"
+    owners = {a.attached_to.key if a.attached_to else None for a in extract_facts(text).funding}
+    assert "110000" not in owners

@@ -87,3 +87,16 @@ def test_operator_and_planned_completion_of_a_project():
     assert project.operator == "双流区人民政府"
     assert project.planned_completion == "2025-06"
     assert project.district == "510116"
+
+
+def test_works_that_build_something_are_projects_and_programs_are_not():
+    names = [p.name for p in find_projects("甲乙县城乡供水一体化工程开工建设，全县民心工程开工建设。")]
+    assert names == ["甲乙县城乡供水一体化工程"]
+
+
+def test_the_next_sentence_about_the_project_gives_its_cue_and_money():
+    text = "书记调研了某某山旅游公路提升改造项目。项目全长28公里，概算投资约1.2亿元。"
+    assert [p.name for p in find_projects(text)] == ["某某山旅游公路提升改造项目"]
+    text = "在某某乡现代牛产业园，书记察看了车间。该产业园总投资1.8亿元。"
+    assert [p.name for p in find_projects(text)] == ["某某乡现代牛产业园"]
+    assert find_projects("在某某乡现代牛产业园，书记察看了车间。全乡总收入1.8亿元。") == []
