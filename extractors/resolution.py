@@ -17,7 +17,7 @@ from extractors.annotations import facts_of
 from extractors.context import is_context_bound
 from kg.model.facts import DocumentFacts
 
-__all__ = ["merge_by_key", "resolve_document", "resolve_facts"]
+__all__ = ["company_short_names", "merge_by_key", "resolve_document", "resolve_facts"]
 
 
 def merge_by_key(items: list, key, combine) -> list:
@@ -67,15 +67,56 @@ def _merge_entity(group: list):
 
 
 def _rename_aliases(facts) -> None:
-    """An organization recorded under a surface form that is another one's alias takes its name."""
+    """An organization recorded under a surface form that is another one's alias, or under a
+    company's short name ("某某集团" for "中国某某集团有限公司"), takes that one's name."""
     canonical = {alias: o.name for o in facts.organizations for alias in o.aliases}
+    for o in facts.organizations:
+        for short in company_short_names(o.name):
+            canonical.setdefault(short, o.name)
     names = {o.name for o in facts.organizations}
     rename = {n: canonical[n] for n in names if n in canonical and canonical[n] != n}
-    if not rename:
-        return
+    if rename:
+        _rename_orgs(facts, rename)
+
+
+def company_short_names(name: str) -> tuple[str, ...]:
+    """The shorter names a company goes by: without 中国 in front, without its legal form.
+
+    >>> company_short_names("中国某某集团有限公司")
+    ('某某集团有限公司', '中国某某集团', '某某集团')
+    >>> company_short_names("某某区人民政府")
+    ()
+    """
+    legal = next((f for f in LEGAL_FORMS if name.endswith(f) and len(name) - len(f) >= 4), None)
+    if legal is None:
+        return ()
+    out = []
+    if name.startswith("中国") and len(name) - 2 - len(legal) >= 2:
+        out.append(name[2:])
+    core = name[: -len(legal)]
+    out.append(core)
+    if core.startswith("中国") and len(core) >= 6:
+        out.append(core[2:])
+    return tuple(dict.fromkeys(o for o in out if len(o) >= 4))
+
+
+# a company's legal form, dropped in its everyday name ("万华化学集团股份有限公司" → 万华化学集团)
+LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司")
+
+
+def _rename_orgs(facts, rename: dict[str, str]) -> None:
+    """Rename organizations everywhere the facts refer to them; the old name becomes an alias."""
     facts.organizations = [replace(o, name=rename[o.name], aliases=(*o.aliases, o.name)) if o.name in rename
                            else o for o in facts.organizations]
     facts.posts = [replace(p, org=rename.get(p.org, p.org)) for p in facts.posts]
+    facts.measures = [replace(m, issuer=rename.get(m.issuer, m.issuer)) for m in facts.measures]
+    facts.projects = [replace(p, operator=rename.get(p.operator, p.operator)) for p in facts.projects]
+
+    def ref(r):
+        return replace(r, key=rename[r.key]) if r is not None and r.kind == "org" and r.key in rename else r
+
+    facts.relations = [replace(r, subject=ref(r.subject), object=ref(r.object)) for r in facts.relations]
+    facts.funding = [replace(f, attached_to=ref(f.attached_to)) for f in facts.funding]
 
 
 def _drop_context_bound(facts) -> None:

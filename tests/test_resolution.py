@@ -40,3 +40,12 @@ def test_district_short_and_full_forms_and_people_across_two_documents(tmp_path)
         posts = list(graph.objects(person, ORG.holds))
         orgs = {graph.value(p, ORG.postIn) for p in posts}
         assert len(orgs) == 1  # "潼南区委" and the short "区委" are one organization
+
+
+def test_a_companys_everyday_name_is_an_alias_of_its_full_name():
+    from extractors.pipeline import extract_facts
+
+    facts = extract_facts("省政府与中国宏达集团有限公司签署协议。宏达集团董事长林晓岚表示将加大投资。")
+    orgs = {o.name: o.aliases for o in facts.organizations}
+    assert "宏达集团" not in orgs and "宏达集团" in orgs["中国宏达集团有限公司"]
+    assert {p.org for p in facts.posts if p.person == "林晓岚"} == {"中国宏达集团有限公司"}
