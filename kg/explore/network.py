@@ -21,8 +21,9 @@ a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`ed
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise
 from typing import Any
 
@@ -34,8 +35,16 @@ from kg.store.knowledge_store import KnowledgeStore
 
 __all__ = [
     "ENTITY_TYPES",
+    "LARGE_GRAPH_TRIPLES",
+    "NOT_EDGES",
+    "LargeGraphWarning",
+    "NoPathWithin",
+    "bidirectional_path",
+    "connection_steps",
     "edge_evidence",
     "example_graph",
+    "graph_from_triples",
+    "induced_subgraph",
     "neighbourhood",
     "node_name",
     "official_network",
@@ -142,12 +151,30 @@ def _python(attr: str, lit: Literal) -> Any:
     return str(lit)
 
 
-def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
+#: Above this many triples :func:`to_networkx` warns (:class:`LargeGraphWarning`): the whole graph is then
+#: seconds to load, where the scoped helpers of :mod:`kg.explore.scoped` fetch only a neighbourhood.
+LARGE_GRAPH_TRIPLES = 100_000
+
+#: Predicates whose IRI objects are read into node attributes, never edges (see :func:`to_networkx`).
+NOT_EDGES: frozenset[str] = frozenset(str(p) for p in (
+    RDF.type, RDFS.label, SKOS.altLabel, PKG.evidence, PROV.wasDerivedFrom, PKG.sentence, PKG.startOffset,
+    PKG.endOffset, SCHEMA.name, PKG.sourcePath, PKG.changeKind))
+
+
+class LargeGraphWarning(UserWarning):
+    """:func:`to_networkx` was asked for a large store's whole graph (filter it like any warning)."""
+
+
+def to_networkx(source: KnowledgeStore | Graph, *, warn_above: int | None = LARGE_GRAPH_TRIPLES) -> nx.MultiDiGraph:
     """The entities of ``source`` and the relations between them as a ``MultiDiGraph``.
 
     ``source`` is a :class:`kg.store.knowledge_store.KnowledgeStore` (its union graph is read) or an rdflib graph.
     Node ids are IRIs; see the module docstring for the attributes. Evidence nodes, documents,
     ``rdf:type`` and ``prov:wasDerivedFrom`` become node attributes, not nodes or edges.
+
+    The whole graph is read, in time linear in its size: above ``warn_above`` triples (``None``: never)
+    a :class:`LargeGraphWarning` says so and points to :mod:`kg.explore.scoped`, whose helpers fetch
+    only an entity's neighbourhood or a path from the store.
 
     >>> G = to_networkx(example_graph())
     >>> post = G.nodes["https://w3id.org/policykg/id/post/a"]
@@ -155,6 +182,43 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
     ('大足区委书记', ['a.txt'], '大足区委书记张明远主持会议。')
     >>> G.nodes["https://w3id.org/policykg/id/org/a"]["aliases"]
     ['大足区委']
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = to_networkx(example_graph(), warn_above=10)
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    to_networkx read the whole graph, 27 triples ...
+    """
+    triples = list(_triples(source))
+    if warn_above is not None and len(triples) > warn_above:
+        warnings.warn(f"to_networkx read the whole graph, {len(triples):,} triples (time and memory grow with the "
+                      "store); to explore around an entity, kg.explore.scoped (neighbourhood_graph, "
+                      "shortest_path, describe_graph) fetches only what it needs", LargeGraphWarning, stacklevel=2)
+    return graph_from_triples(triples)
+
+
+def _kind(node: str, types: set[str]) -> str | None:
+    """A node's type name (:data:`ENTITY_TYPES`) from its classes, else its IRI's path; None: not an entity."""
+    if types & _SKIPPED_TYPES:
+        return None
+    for cls, name in ENTITY_TYPES:
+        if cls in types:
+            return name
+    if node.startswith(str(ID)):
+        return _TYPE_BY_PATH.get(node[len(str(ID)):].split("/", 1)[0])
+    return None
+
+
+def graph_from_triples(triples: Iterable[tuple[str, str, object]], keep: Iterable[str] | None = None,
+                       ) -> nx.MultiDiGraph:
+    """The graph :func:`to_networkx` makes of ``(subject, predicate, object)`` triples (IRIs as ``str``,
+    literals as rdflib Literals), edges in the triples' order; ``keep``: only those nodes (and the
+    edges between them). For a node to get its full attributes, the triples must hold its own, its
+    evidence's and its documents' triples.
+
+    >>> G = graph_from_triples(_triples(example_graph()), keep=["https://w3id.org/policykg/id/role/a"])
+    >>> [(d["label"], d["type"]) for _, d in G.nodes(data=True)]
+    [('书记', 'Role')]
     """
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
@@ -166,7 +230,7 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
     ev_props: dict[str, dict[str, Any]] = defaultdict(dict)
     docs: dict[str, dict[str, Any]] = defaultdict(dict)
     ev_p = {str(PKG.sentence): "sentence", str(PKG.startOffset): "start", str(PKG.endOffset): "end"}
-    for s, p, o in _triples(source):
+    for s, p, o in triples:
         if p == str(RDF.type):
             types[s].add(str(o))
         elif p == str(RDFS.label):
@@ -195,17 +259,6 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
         elif isinstance(o, str):
             edges.append((s, p, o))
 
-    def kind_of(node: str) -> str | None:
-        ts = types.get(node, set())
-        if ts & _SKIPPED_TYPES:
-            return None
-        for cls, name in ENTITY_TYPES:
-            if cls in ts:
-                return name
-        if node.startswith(str(ID)):
-            return _TYPE_BY_PATH.get(node[len(str(ID)):].split("/", 1)[0])
-        return None
-
     def doc_name(doc: str) -> str:
         return docs.get(doc, {}).get("name", doc)
 
@@ -221,9 +274,11 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
 
     G = nx.MultiDiGraph()
     nodes = set(types) | set(labels) | {s for s, _, _ in edges} | {o for _, _, o in edges}
+    if keep is not None:
+        nodes &= set(keep)
     divisions = None
     for node in sorted(nodes):
-        kind = kind_of(node)
+        kind = _kind(node, types.get(node, set()))
         if kind is None:
             continue
         data: dict[str, Any] = {"type": kind, "label": labels.get(node, ""), "iri": node,
@@ -262,12 +317,30 @@ def node_name(G: nx.MultiDiGraph, node: str) -> str:
     return G.nodes[node].get("label") or node if node in G else node
 
 
+def induced_subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of the subgraph of ``G`` on ``nodes``, its nodes and edges in ``G``'s order (whatever
+    the order of ``nodes``: a picture drawn from it is the same in every run).
+
+    >>> G = to_networkx(example_graph())
+    >>> sub = induced_subgraph(G, {"https://w3id.org/policykg/id/role/a", "https://w3id.org/policykg/id/post/a"})
+    >>> [(node_name(sub, u), k, node_name(sub, v)) for u, v, k in sub.edges(keys=True)]
+    [('大足区委书记', 'role', '书记')]
+    """
+    keep = set(nodes)
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from((u, v, k, dict(d)) for u in H for v, keyed in G.succ[u].items() if v in keep
+                     for k, d in keyed.items())
+    return H
+
+
 def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
                   skip_types: Iterable[str] = ("Role",)) -> nx.MultiDiGraph:
     """The subgraph of entities within ``depth`` relations of ``node``, in either direction.
 
     Nodes of ``skip_types`` are kept when adjacent to ``node`` but never walked through (a role such
-    as 书记 links every secretary in the graph; default: only roles are skipped).
+    as 书记 links every secretary in the graph; default: only roles are skipped). On a store,
+    :func:`kg.explore.scoped.neighbourhood_graph` gives the same graph without reading the whole.
 
     >>> G = to_networkx(example_graph())
     >>> sub = neighbourhood(G, "https://w3id.org/policykg/id/person/a", depth=2)
@@ -288,29 +361,82 @@ def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
                     if G.nodes[v].get("type") not in skip:
                         nxt.append(v)
         frontier = nxt
-    return G.subgraph(seen).copy()
+    return induced_subgraph(G, seen)
 
 
-def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
-                        skip_types: Iterable[str] = ("Role",)) -> list[dict[str, str]]:
-    """The shortest chain of relations linking two entities, ignoring edge direction.
+class NoPathWithin(nx.NetworkXNoPath):
+    """No path of at most ``max_depth`` relations joins the two entities (a longer one may)."""
 
-    Returns one dict per step: ``from``, ``relation`` (the property's local name), ``to`` (labels)
-    and ``direction`` (``"->"`` when the triple reads from → to, ``"<-"`` otherwise); ``[]`` when the
-    two are the same node. Raises :class:`networkx.NetworkXNoPath` when nothing connects them.
-    Nodes of ``skip_types`` (default: roles, which link every holder of a title) are not walked.
+    def __init__(self, source: str, target: str, max_depth: int) -> None:
+        super().__init__(f"no path of at most {max_depth} relations between {source} and {target}")
+        self.max_depth = max_depth
+
+
+def _trace(parents: dict[str, str | None], node: str) -> list[str]:
+    out = [node]
+    while (up := parents[out[-1]]) is not None:
+        out.append(up)
+    return out
+
+
+def bidirectional_path(source: str, target: str, adjacent: Callable[[list[str]], Mapping[str, Iterable[str]]], *,
+                       passable: Callable[[str], bool] = lambda _: True, max_depth: int | None = None) -> list[str]:
+    """A shortest path from ``source`` to ``target`` by breadth-first search from both ends, the
+    smaller frontier growing first, a whole frontier at a time: ``adjacent(frontier)`` maps each of
+    its nodes to its neighbours (a graph's adjacency, or one query to a store for the lot). Nodes
+    that are not ``passable`` are never entered (the ends always are). Of several shortest paths,
+    the one whose list of nodes sorts first is returned, whatever order ``adjacent`` lists them in.
+
+    Raises :class:`NoPathWithin` when none has at most ``max_depth`` edges (``None``: no bound), and
+    :class:`networkx.NetworkXNoPath` when there is none at all.
+
+    >>> P = nx.path_graph(5)
+    >>> bidirectional_path(0, 4, lambda front: {u: P[u] for u in front})
+    [0, 1, 2, 3, 4]
+    >>> bidirectional_path(0, 4, lambda front: {u: P[u] for u in front}, max_depth=3)
+    Traceback (most recent call last):
+    ...
+    kg.explore.network.NoPathWithin: no path of at most 3 relations between 0 and 4
+    >>> bidirectional_path(0, 3, lambda front: {u: nx.cycle_graph(4)[u] for u in front})  # 0-1-2-3 or 0-3
+    [0, 3]
+    """
+    if source == target:
+        return [source]
+    ends = {source, target}
+    parents: dict[bool, dict[str, str | None]] = {True: {source: None}, False: {target: None}}
+    fronts = {True: [source], False: [target]}
+    walked = 0  # edges covered by the two searches together
+    while fronts[True] and fronts[False] and (max_depth is None or walked < max_depth):
+        ahead = len(fronts[True]) <= len(fronts[False])
+        mine, theirs = parents[ahead], parents[not ahead]
+        near = adjacent(fronts[ahead])
+        # the lowest parent for each new node, so that the result does not depend on listing order
+        found: dict[str, str] = {}
+        for u in sorted(fronts[ahead]):
+            for v in near.get(u, ()):
+                if v not in mine and v not in found and (v in ends or passable(v)):
+                    found[v] = u
+        mine.update(found)
+        fronts[ahead] = sorted(found)
+        walked += 1
+        meets = [v for v in fronts[ahead] if v in theirs]
+        if meets:
+            paths = [_trace(parents[True], m)[::-1] + _trace(parents[False], m)[1:] for m in meets]
+            return min(paths, key=lambda p: (len(p), p))
+    if fronts[True] and fronts[False]:
+        raise NoPathWithin(source, target, max_depth or 0)
+    raise nx.NetworkXNoPath(f"no path between {source} and {target}")
+
+
+def connection_steps(G: nx.MultiDiGraph, path: list[str]) -> list[dict[str, str]]:
+    """The steps of ``path`` (nodes of ``G``, each linked to the next in either direction), as
+    :func:`shortest_connection` returns them.
 
     >>> G = to_networkx(example_graph())
-    >>> for step in shortest_connection(G, "https://w3id.org/policykg/id/person/a",
-    ...                                 "https://w3id.org/policykg/id/district/500111"):
-    ...     print(step["from"], step["direction"], step["relation"], step["to"])
-    张明远 -> holds 大足区委书记
-    大足区委书记 -> postIn 中共重庆市大足区委员会
-    中共重庆市大足区委员会 -> areaServed 大足区
+    >>> [(s["from"], s["direction"], s["relation"], s["to"]) for s in connection_steps(G,
+    ...     ["https://w3id.org/policykg/id/role/a", "https://w3id.org/policykg/id/post/a"])]
+    [('书记', '<-', 'role', '大足区委书记')]
     """
-    skip = set(skip_types)
-    keep = [n for n, t in G.nodes(data="type") if t not in skip or n in (source, target)]
-    path = nx.shortest_path(G.subgraph(keep).to_undirected(as_view=True), source, target)
     steps = []
     for u, v in pairwise(path):
         if G.has_edge(u, v):
@@ -320,6 +446,35 @@ def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
         steps.append({"from": node_name(G, u), "relation": key, "to": node_name(G, v), "direction": direction,
                       "from_iri": u, "to_iri": v})
     return steps
+
+
+def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
+                        skip_types: Iterable[str] = ("Role",), max_depth: int | None = None) -> list[dict[str, str]]:
+    """The shortest chain of relations linking two entities, ignoring edge direction.
+
+    Returns one dict per step: ``from``, ``relation`` (the property's local name), ``to`` (labels)
+    and ``direction`` (``"->"`` when the triple reads from → to, ``"<-"`` otherwise); ``[]`` when the
+    two are the same node. Raises :class:`networkx.NetworkXNoPath` when nothing connects them
+    (:class:`NoPathWithin` when nothing does in ``max_depth`` relations), :class:`networkx.NodeNotFound`
+    when one is not in ``G``. Nodes of ``skip_types`` (default: roles, which link every holder of a
+    title) are not walked. Of several shortest chains, the first by IRIs (:func:`bidirectional_path`);
+    :func:`kg.explore.scoped.shortest_path` finds the same one in a store without reading the whole.
+
+    >>> G = to_networkx(example_graph())
+    >>> for step in shortest_connection(G, "https://w3id.org/policykg/id/person/a",
+    ...                                 "https://w3id.org/policykg/id/district/500111"):
+    ...     print(step["from"], step["direction"], step["relation"], step["to"])
+    张明远 -> holds 大足区委书记
+    大足区委书记 -> postIn 中共重庆市大足区委员会
+    中共重庆市大足区委员会 -> areaServed 大足区
+    """
+    for end in (source, target):
+        if end not in G:
+            raise nx.NodeNotFound(f"{end} is not a node of the graph")
+    skip = set(skip_types)
+    path = bidirectional_path(source, target, lambda front: {u: set(G.succ[u]) | set(G.pred[u]) for u in front},
+                              passable=lambda v: G.nodes[v].get("type") not in skip, max_depth=max_depth)
+    return connection_steps(G, path)
 
 
 def official_network(G: nx.MultiDiGraph, district: str) -> nx.Graph:
