@@ -39,7 +39,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Literal
 
-from kg.explore.network import NOT_EDGES, _kind, bidirectional_path, example_graph, graph_from_triples
+from kg.explore.network import ENTITY_TYPES, NOT_EDGES, _kind, bidirectional_path, example_graph, graph_from_triples
 from kg.model.iris import document_iri
 from kg.model.namespaces import ID, ORG, PKG, PROV, RDFS, SCHEMA, SKOS, expand_iri
 from kg.query.lookup import find_entities
@@ -166,15 +166,23 @@ def _subject_triples(store: KnowledgeStore, nodes: Collection[str]) -> list[tupl
     return out
 
 
+def _objects(store: KnowledgeStore, nodes: Collection[str], predicates: Iterable[str]) -> set[str]:
+    """The IRIs that ``nodes`` point at by ``predicates``."""
+    wanted = ", ".join(f"<{p}>" for p in predicates)
+    out = set()
+    for batch in _batches(nodes):
+        query = (f"SELECT ?o WHERE {{ VALUES ?s {{ {_iri_list(batch)} }} ?s ?p ?o "
+                 f"FILTER(isIRI(?o) && ?p IN ({wanted})) }}")
+        out |= {row["o"].value for row in _select(store, query)}
+    return out
+
+
 def _evidence_triples(store: KnowledgeStore, nodes: Collection[str]) -> list[tuple[str, str, object]]:
     """The triples of the evidence and documents of ``nodes`` (sentences, offsets, document names)."""
-    out = []
-    for batch in _batches(nodes):
-        query = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?n {{ {_iri_list(batch)} }} "
-                 f"{{ ?n <{PKG.evidence}> ?s }} UNION {{ ?n <{PROV.wasDerivedFrom}> ?s }} "
-                 f"UNION {{ ?n <{PKG.evidence}>/<{PROV.wasDerivedFrom}> ?s }} ?s ?p ?o FILTER(isIRI(?s)) }}")
-        out += [(row["s"].value, row["p"].value, _term(row["o"])) for row in _select(store, query)]
-    return out
+    # three index lookups; one query joining them (UNION, property path) is planned far slower
+    evidence = _objects(store, nodes, [str(PKG.evidence)])
+    documents = _objects(store, set(nodes) | evidence, [str(PROV.wasDerivedFrom)])
+    return _subject_triples(store, evidence | documents)
 
 
 def _incoming_triples(store: KnowledgeStore, nodes: Collection[str]) -> list[tuple[str, str, object]]:
@@ -327,6 +335,27 @@ def _named(store: KnowledgeStore, condition: str) -> set[str]:
     return {row["x"].value for row in _select(store, query)}
 
 
+def _exactly_named(store: KnowledgeStore, name: str) -> set[str]:
+    """Entities with ``name`` as a label or alias (in Chinese, English or no language) or adcode:
+    index lookups, no scan."""
+    forms = " ".join(Literal(name, lang=lang).n3() for lang in ("zh", "en")) + " " + Literal(name).n3()
+    query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?n {{ {forms} }} VALUES ?p {{ <{RDFS.label}> <{SKOS.altLabel}> "
+             f"<{PKG.adminCode}> }} ?x ?p ?n FILTER(isIRI(?x)) }}")
+    return {row["x"].value for row in _select(store, query)}
+
+
+def _ending_with(store: KnowledgeStore, name: str, kinds: set[str]) -> set[str]:
+    """Entities of ``kinds`` (type names) with a label or alias ending with ``name``: a scan of
+    the names of those kinds only."""
+    classes = " ".join(f"<{cls}>" for cls, kind in ENTITY_TYPES if kind in kinds)
+    out = {f"{ID}district/{code}" for code, n in _divisions() if n.endswith(name)} if "District" in kinds else set()
+    if classes:
+        query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c . {{ ?x <{RDFS.label}> ?n }} "
+                 f"UNION {{ ?x <{SKOS.altLabel}> ?n }} FILTER(isIRI(?x) && STRENDS(STR(?n), {Literal(name).n3()})) }}")
+        out |= {row["x"].value for row in _select(store, query)}
+    return out
+
+
 def _unlabelled(store: KnowledgeStore) -> set[str]:
     """Entities with a class but no label nor written amount: the graph names them "(Measure 1a2b3c)"."""
     query = (f"SELECT DISTINCT ?x WHERE {{ ?x a ?t FILTER(isIRI(?x) && STRSTARTS(STR(?x), {Literal(str(ID)).n3()})) "
@@ -341,11 +370,11 @@ def _contains(text: str) -> str:
 def name_graph(store: KnowledgeStore, name: str, *, types: set[str] | None = None) -> nx.MultiDiGraph:
     """The entities ``name`` could mean, as a graph (attributes without evidence) on which
     :func:`kg.query.lookup.find_entities` and :func:`kg.query.lookup.resolve_entity` answer as they
-    do on the whole graph: the entity an IRI or adcode names, those whose label, alias or written
-    amount contains ``name`` (exact matches, and the longer names that make a short form
-    ambiguous); when there are none, those sharing a character with it (for "did you mean").
-    Districts linked by IRI only are found by their name in the GB/T 2260 table. A name is looked
-    for in every label with one scan inside the store (no Python loop over the store).
+    do on the whole graph: the entity an IRI or adcode names; else those whose label or alias is
+    ``name`` (found by index) and the others of their kind whose names end with it (a short form
+    several share is ambiguous); else those whose label, alias or written amount contains ``name``;
+    else those sharing a character with it (for "did you mean"). Districts linked by IRI only are
+    found by their name in the GB/T 2260 table. Names are scanned inside the store, never in Python.
 
     >>> from kg.query.lookup import find_entities
     >>> store = example_store()
@@ -362,6 +391,13 @@ def name_graph(store: KnowledgeStore, name: str, *, types: set[str] | None = Non
     iri = expand_iri(name) or name
     if ":" in iri:
         by_iri.add(iri)
+    # the usual case first, by index: the name is a label, an alias or an adcode
+    G = entity_graph(store, _exactly_named(store, name) | by_iri, evidence=False)
+    found = find_entities(G, name, types=types, limit=len(G) or 1)
+    if found and found[0].how == "iri":
+        return G
+    if found and found[0].how in ("label", "alias"):  # and the longer names of its kind ending with it
+        return entity_graph(store, set(G) | _ending_with(store, name, {m.type for m in found}), evidence=False)
     candidates = _named(store, _contains(name)) | by_iri | {f"{ID}district/{code}" for code, n in _divisions()
                                                           if name in n}
     if _PLACEHOLDER.fullmatch(name) and not name.isdigit():  # an adcode is digits: no scan for it
