@@ -5,17 +5,18 @@ Both stores are real builds: the seed documents, and the seed documents plus syn
 shown is the official with the most facts in the seed store; synthetic documents name other
 people, so its neighbourhood is the same in both stores and only the store's size differs.
 
-Timed, interleaved (seed, large, seed, large …; medians of ``--runs``):
+Timed, interleaved (seed, large, seed, large …; medians of ``--runs``, default 11):
 
 ``in_process``  the whole of ``show`` in one Python process: open the store, resolve the name
                 (:func:`kg.explore.scoped.name_graph`), read what the report needs
                 (:func:`kg.explore.scoped.describe_graph`), format it;
+``open_store``  the same on a store opened once (a notebook, a server): without RocksDB's open;
 ``cli``         ``python -m kg show NAME`` in a fresh process;
 ``whole_graph`` the former way, for contrast: :func:`kg.explore.network.to_networkx` of the whole
                 store, then resolve and describe on it.
 
-``ratio`` is the large store's median over the seed store's; done when ``in_process`` and ``cli``
-are ≤ 1.3. The machine is shared, so the ratios matter, not the absolute times.
+``ratio`` is the large store's median over the seed store's; done when ``in_process``,
+``open_store`` and ``cli`` are ≤ 1.3. The machine is shared, so the ratios matter, not the absolute times.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from pathlib import Path
 from bench.corpus import SEEDS, write_corpus
 from bench.run import _env, _log, run_build
 
-__all__ = ["build_stores", "main", "pick_entity", "run", "show_in_process", "show_whole_graph"]
+__all__ = ["build_stores", "main", "pick_entity", "run", "show_in_process", "show_on", "show_whole_graph"]
 
 TARGET_RATIO = 1.3
 
@@ -87,14 +88,20 @@ def pick_entity(store_path: Path) -> tuple[str, str]:
 
 def show_in_process(store_path: Path, name: str) -> str:
     """The text of ``policykg show NAME``, the way the command now makes it (scoped)."""
-    from kg.explore.describe import describe
-    from kg.explore.scoped import describe_graph, name_graph
-    from kg.query.lookup import resolve_entity
     from kg.store.knowledge_store import KnowledgeStore
 
     with KnowledgeStore(store_path, read_only=True) as store:
-        node = resolve_entity(name_graph(store, name), name)
-        return describe(describe_graph(store, node), node).format(max_mentions=5, max_evidence=3)
+        return show_on(store, name)
+
+
+def show_on(store, name: str) -> str:
+    """The same on an open store."""
+    from kg.explore.describe import describe
+    from kg.explore.scoped import describe_graph, name_graph
+    from kg.query.lookup import resolve_entity
+
+    node = resolve_entity(name_graph(store, name), name)
+    return describe(describe_graph(store, node), node).format(max_mentions=5, max_evidence=3)
 
 
 def show_whole_graph(store_path: Path, name: str) -> str:
@@ -116,28 +123,30 @@ def _show_cli(store_path: Path, name: str) -> str:
                           capture_output=True, text=True, env=_env(), check=True).stdout
 
 
+def _key(path: Path, seed: Path) -> str:
+    return "seed" if path == seed else "large"
+
+
 def _seconds(call: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     call()
     return time.perf_counter() - t0
 
 
-def run(stores: dict, runs: int = 7) -> dict:
-    """Time the three ways of ``show`` on both stores, interleaved; medians and ratios."""
+def run(stores: dict, runs: int = 11) -> dict:
+    """Time the ways of ``show`` on both stores, interleaved; medians and ratios."""
     from kg.explore.scoped import describe_graph
     from kg.store.knowledge_store import KnowledgeStore
 
     seed, large = Path(stores["seed"]["path"]), Path(stores["large"]["path"])
     node, name = pick_entity(seed)
-    sizes = {}
-    for key, path in (("seed", seed), ("large", large)):
-        with KnowledgeStore(path, read_only=True) as store:
-            sizes[key] = len(describe_graph(store, node))
-    outputs = {(way, key): fn(path, name) for way, fn in (("in_process", show_in_process), ("cli", _show_cli),
-                                                          ("whole_graph", show_whole_graph))
-               for key, path in (("seed", seed), ("large", large))}
-    ways: dict[str, Callable[[Path, str], object]] = {"in_process": show_in_process, "cli": _show_cli,
-                                                      "whole_graph": show_whole_graph}
+    opened = {key: KnowledgeStore(path, read_only=True) for key, path in (("seed", seed), ("large", large))}
+    sizes = {key: len(describe_graph(store, node)) for key, store in opened.items()}
+    ways: dict[str, Callable[[Path, str], str]] = {
+        "in_process": show_in_process, "open_store": lambda path, name: show_on(opened[_key(path, seed)], name),
+        "cli": _show_cli, "whole_graph": show_whole_graph}
+    both = (("seed", seed), ("large", large))
+    outputs = {(way, key): fn(path, name) for way, fn in ways.items() for key, path in both}
     times: dict[str, dict[str, list[float]]] = {w: {"seed": [], "large": []} for w in ways}
     for k in range(runs):
         _log(f"explore: run {k + 1}/{runs}")
@@ -147,8 +156,12 @@ def run(stores: dict, runs: int = 7) -> dict:
     out: dict = {"entity": node, "runs": runs, "describe_graph_nodes": sizes,
                  "triples": {"seed": stores["seed"]["triples"], "large": stores["large"]["triples"]},
                  "size_ratio": round(stores["large"]["triples"] / stores["seed"]["triples"], 2),
-                 "same_text_every_way": len({outputs[w, k].rstrip("\n") for w in ways for k in ("seed", "large")}) == 1,
+                 # per store: the documents' paths differ between the two
+                 "same_text_every_way": all(len({outputs[w, k].rstrip("\n") for w in ways}) == 1
+                                            for k in ("seed", "large")),
                  "target_ratio_max": TARGET_RATIO}
+    for store in opened.values():
+        store.close()
     for way in ways:
         med = {key: statistics.median(ts) for key, ts in times[way].items()}
         out[way] = {"seed_median_ms": round(med["seed"] * 1000, 1), "large_median_ms": round(med["large"] * 1000, 1),
@@ -162,7 +175,7 @@ def table(report: dict) -> str:
     lines = [f"show (entity with {report['describe_graph_nodes']['seed']} nodes around it): seed store "
              f"{report['triples']['seed']:,} triples vs {report['triples']['large']:,} ({report['size_ratio']}x), "
              f"median of {report['runs']}, same text every way: {report['same_text_every_way']}"]
-    for way in ("in_process", "cli", "whole_graph"):
+    for way in ("in_process", "open_store", "cli", "whole_graph"):
         r = report[way]
         note = f"(target ≤ {TARGET_RATIO})" if way != "whole_graph" else "(the former way, for contrast)"
         lines.append(f"  {way:<12} {r['seed_median_ms']:>9.1f} ms  {r['large_median_ms']:>9.1f} ms  "
@@ -173,7 +186,7 @@ def table(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.explore_scale", description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=int, default=10, help="size of the large store, in seed stores (default: 10)")
-    ap.add_argument("--runs", type=int, default=7, help="timed runs per store and way (default: 7)")
+    ap.add_argument("--runs", type=int, default=11, help="timed runs per store and way (default: 11)")
     ap.add_argument("--max-chars", type=int, help="cut synthetic documents to this length (quick runs)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
     ap.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary one); stores there are reused")

@@ -83,6 +83,11 @@ _ATTRIBUTES = {
     str(PKG.purpose): "purpose", str(PKG.approximate): "approximate", str(PKG.perUnit): "per_unit",
     str(PKG.asOf): "as_of", str(SCHEMA.startDate): "date", str(PKG.orgKind): "org_kind",
 }
+# the predicates graph_from_triples reads, as strings once (a namespace lookup per triple is slow)
+_TYPE, _LABEL, _ALT_LABEL, _EVIDENCE, _DERIVED = (str(RDF.type), str(RDFS.label), str(SKOS.altLabel),
+                                                  str(PKG.evidence), str(PROV.wasDerivedFrom))
+_NAME, _SOURCE_PATH, _AS_OF, _CHANGE_KIND = str(SCHEMA.name), str(PKG.sourcePath), str(PKG.asOf), str(PKG.changeKind)
+_EVIDENCE_PROPERTIES = {str(PKG.sentence): "sentence", str(PKG.startOffset): "start", str(PKG.endOffset): "end"}
 _NUMERIC = {"value", "min_value", "max_value"}
 _BOOLEAN = {"approximate", "per_unit"}
 _PREFIX_OF = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda t: -len(t[0]))
@@ -229,30 +234,30 @@ def graph_from_triples(triples: Iterable[tuple[str, str, object]], keep: Iterabl
     derived: dict[str, set[str]] = defaultdict(set)
     ev_props: dict[str, dict[str, Any]] = defaultdict(dict)
     docs: dict[str, dict[str, Any]] = defaultdict(dict)
-    ev_p = {str(PKG.sentence): "sentence", str(PKG.startOffset): "start", str(PKG.endOffset): "end"}
+    ev_p = _EVIDENCE_PROPERTIES
     for s, p, o in triples:
-        if p == str(RDF.type):
+        if p == _TYPE:
             types[s].add(str(o))
-        elif p == str(RDFS.label):
+        elif p == _LABEL:
             if s not in labels or (isinstance(o, Literal) and o.language == "zh"):
                 labels[s] = str(o)
-        elif p == str(SKOS.altLabel):
+        elif p == _ALT_LABEL:
             aliases[s].add(str(o))
-        elif p == str(PKG.evidence):
+        elif p == _EVIDENCE:
             evidence_of[s].append(str(o))
-        elif p == str(PROV.wasDerivedFrom):
+        elif p == _DERIVED:
             derived[s].add(str(o))
         elif p in ev_p:
             ev_props[s][ev_p[p]] = int(o) if ev_p[p] != "sentence" else str(o)  # type: ignore[arg-type]
-        elif p == str(SCHEMA.name):
+        elif p == _NAME:
             docs[s]["name"] = str(o)
-        elif p == str(PKG.sourcePath):
+        elif p == _SOURCE_PATH:
             docs[s].setdefault("paths", []).append(str(o))
-        elif p == str(PKG.asOf) and isinstance(o, Literal):  # every date a post was seen held
+        elif p == _AS_OF and isinstance(o, Literal):  # every date a post was seen held
             seen = attrs[s].setdefault("as_of_dates", [])
             seen.append(str(o))
             attrs[s]["as_of"] = max(seen)
-        elif p == str(PKG.changeKind):  # a post change's kind: Appointed, Removed …
+        elif p == _CHANGE_KIND:  # a post change's kind: Appointed, Removed …
             attrs[s]["change_kind"] = _local(str(o))
         elif p in _ATTRIBUTES and isinstance(o, Literal):
             attrs[s][_ATTRIBUTES[p]] = _python(_ATTRIBUTES[p], o)
