@@ -60,7 +60,9 @@ def build_stores(work: Path, scale: int = 10, max_chars: int | None = None) -> d
         big = run_build(big_corpus, work / "large-store", fresh=False)
         if big["triples"] >= target:
             break
-        n = math.ceil(n * 1.15)
+        # short: as many more documents as the ones built so far added triples per document
+        gained = max(big["triples"] - seed["triples"], 1)
+        n = max(n + 1, math.ceil(n * (target - seed["triples"]) / gained * 1.05))
     return {"seed": {"path": str(work / "seed-store"), **seed}, "large": {"path": str(work / "large-store"), **big},
             "target_triples": target}
 

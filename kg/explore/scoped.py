@@ -197,11 +197,13 @@ def _incoming_triples(store: KnowledgeStore, nodes: Collection[str]) -> list[tup
     return out
 
 
-def entity_graph(store: KnowledgeStore, nodes: Iterable[str], *, evidence: bool = True) -> nx.MultiDiGraph:
+def entity_graph(store: KnowledgeStore, nodes: Iterable[str], *,
+                 evidence: bool | Collection[str] = True) -> nx.MultiDiGraph:
     """The subgraph of ``nodes`` (entity IRIs; others are left out) and the relations between them,
     with the attributes :func:`kg.explore.network.to_networkx` gives them: equal to
     ``to_networkx(store).subgraph(nodes)``, read from the store in time that depends on ``nodes``
-    only. ``evidence=False`` leaves the sentences and documents out (``[]``; quicker, for names).
+    only. ``evidence=False`` leaves the sentences and documents out (``[]``; quicker, for names);
+    a collection of nodes: only theirs are read.
 
     >>> store = example_store()
     >>> G = entity_graph(store, ["https://w3id.org/policykg/id/person/a", "https://w3id.org/policykg/id/post/a"])
@@ -214,7 +216,7 @@ def entity_graph(store: KnowledgeStore, nodes: Iterable[str], *, evidence: bool 
     wanted = set(nodes)
     triples = _subject_triples(store, wanted)
     if evidence:
-        triples += _evidence_triples(store, wanted)
+        triples += _evidence_triples(store, wanted if evidence is True else wanted & set(evidence))
     G = graph_from_triples(triples, keep=wanted)
     bare = wanted - set(G)
     if bare:  # no triple of their own: nodes of the whole graph if some relation points at them
@@ -248,8 +250,9 @@ def neighbourhood_graph(store: KnowledgeStore, node: str, depth: int = 1, *,
 def describe_graph(store: KnowledgeStore, node: str) -> nx.MultiDiGraph:
     """All :func:`kg.explore.describe.describe` reads about ``node``: its neighbours, and around each
     post or post change among them the holder, role, organization and post (a person's timeline
-    goes through a change to its post's role and organization: three relations). Raises
-    ``KeyError`` when ``node`` is not an entity of the store.
+    goes through a change to its post's role and organization: three relations). Only ``node`` and
+    its neighbours carry their evidence and documents. Raises ``KeyError`` when ``node`` is not an
+    entity of the store.
 
     >>> from kg.explore.describe import describe
     >>> store = example_store()
@@ -259,7 +262,9 @@ def describe_graph(store: KnowledgeStore, node: str) -> nx.MultiDiGraph:
     >>> store.close()
     """
     seen = _walk(store, node, 3, lambda kind, _: kind in _STATEMENTS)
-    G = entity_graph(store, seen)
+    # describe reads the sentences of the entity and its neighbours only: an organization two
+    # relations away may be named in every document of the store
+    G = entity_graph(store, seen, evidence={n for n, d in seen.items() if d <= 1})
     if node not in G:
         raise KeyError(f"{node} is not a node of the graph")
     return G
