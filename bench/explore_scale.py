@@ -69,8 +69,8 @@ def build_stores(work: Path, scale: int = 10, max_chars: int | None = None) -> d
 
 def pick_entity(store_path: Path) -> tuple[str, str]:
     """``(IRI, label)`` of the official with the most facts in the store, whose label names it alone."""
+    from kg.explore.names import name_graph
     from kg.explore.network import to_networkx
-    from kg.explore.scoped import name_graph
     from kg.query.lookup import EntityNotFound, resolve_entity
     from kg.store.knowledge_store import KnowledgeStore
 
@@ -99,7 +99,8 @@ def show_in_process(store_path: Path, name: str) -> str:
 def show_on(store, name: str) -> str:
     """The same on an open store."""
     from kg.explore.describe import describe
-    from kg.explore.scoped import describe_graph, name_graph
+    from kg.explore.names import name_graph
+    from kg.explore.scoped import describe_graph
     from kg.query.lookup import resolve_entity
 
     node = resolve_entity(name_graph(store, name), name)

@@ -15,22 +15,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.explore.describe import describe
-from kg.explore.network import (
-    LargeGraphWarning,
-    NoPathWithin,
-    connection_steps,
-    neighbourhood,
-    shortest_connection,
-    to_networkx,
-)
-from kg.explore.scoped import (
-    describe_graph,
-    entity_graph,
-    name_graph,
-    neighbourhood_graph,
-    official_graph,
-    shortest_path,
-)
+from kg.explore.names import name_graph
+from kg.explore.network import LargeGraphWarning, neighbourhood, to_networkx
+from kg.explore.paths import NoPathWithin, connection_steps, shortest_connection
+from kg.explore.scoped import describe_graph, entity_graph, neighbourhood_graph, official_graph, shortest_path
 from kg.model.iris import document_iri
 from kg.model.namespaces import ID, ORG, PKG, PROV, SCHEMA
 from kg.query.lookup import EntityNotFound, resolve_entity

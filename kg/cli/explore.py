@@ -87,7 +87,7 @@ def _open(store_path: Path | None):
 
 
 def _resolve(store, name: str, types: set[str] | None = None) -> str:
-    from kg.explore.scoped import name_graph
+    from kg.explore.names import name_graph
     from kg.query.lookup import EntityNotFound, resolve_entity
 
     try:
@@ -115,7 +115,8 @@ def _cmd_path(args: argparse.Namespace) -> int:
     import networkx as nx
 
     from kg.explore.describe import EvidenceRef
-    from kg.explore.network import NoPathWithin, connection_steps, edge_evidence
+    from kg.explore.network import edge_evidence
+    from kg.explore.paths import NoPathWithin, connection_steps
     from kg.explore.scoped import MAX_PATH_DEPTH, entity_graph, shortest_path
 
     depth = MAX_PATH_DEPTH if args.max_depth is None else args.max_depth

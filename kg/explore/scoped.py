@@ -14,21 +14,17 @@ Their time depends on the neighbourhood asked for, not on the store.
 - :func:`describe_graph` — what :func:`kg.explore.describe.describe` reads about an entity;
 - :func:`official_graph` — a district, the organizations serving it, their posts and holders;
 - :func:`shortest_path` — a bidirectional breadth-first search between two entities, bounded in depth;
-- :func:`name_graph` — the entities a name could mean, for :func:`kg.query.lookup.resolve_entity`.
+- :func:`kg.explore.names.name_graph` — the entities a name could mean, to resolve it.
 
 >>> store = example_store()
 >>> zhang = "https://w3id.org/policykg/id/person/a"
 >>> sorted(d["label"] for _, d in neighbourhood_graph(store, zhang, depth=2).nodes(data=True))
 ['中共重庆市大足区委员会', '书记', '大足区委书记', '张明远']
->>> from kg.query.lookup import resolve_entity
->>> resolve_entity(name_graph(store, "大足区委"), "大足区委")
-'https://w3id.org/policykg/id/org/a'
 >>> store.close()
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -37,16 +33,15 @@ from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Literal
 
-from kg.explore.network import ENTITY_TYPES, NOT_EDGES, _kind, bidirectional_path, example_graph, graph_from_triples
+from kg.explore.network import NOT_EDGES, _kind, example_graph, graph_from_triples
+from kg.explore.paths import bidirectional_path
 from kg.model.iris import document_iri
-from kg.model.namespaces import ID, ORG, PKG, PROV, RDFS, SCHEMA, SKOS, expand_iri
-from kg.query.lookup import find_entities
+from kg.model.namespaces import ORG, PKG, PROV, SCHEMA
 from kg.store.knowledge_store import KnowledgeStore
 from kg.store.terms import from_ox
 
-__all__ = ["describe_graph", "entity_graph", "example_store", "name_graph", "neighbourhood_graph",
+__all__ = ["describe_graph", "entity_graph", "example_store", "neighbourhood_graph",
            "neighbours", "official_graph", "shortest_path"]
 
 #: Entities per ``VALUES`` block: large enough for few queries, small enough to parse fast.
@@ -57,9 +52,7 @@ MAX_PATH_DEPTH = 16
 # describe() reads their neighbours too.
 _STATEMENTS = frozenset({"Post", "PostChange"})
 _EDGE_FILTER = "?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(NOT_EDGES)) + ")"
-_NAME_PREDICATES = " ".join(f"<{p}>" for p in (RDFS.label, SKOS.altLabel, PKG.asWritten, PKG.adminCode))
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_PLACEHOLDER = re.compile(r"[()A-Za-z0-9 ]+")  # what the name given to an unlabelled entity is made of
 
 
 def example_store(path: str | Path | None = None) -> KnowledgeStore:
@@ -295,13 +288,13 @@ def official_graph(store: KnowledgeStore, district: str) -> nx.MultiDiGraph:
 def shortest_path(store: KnowledgeStore, source: str, target: str, *, max_depth: int | None = MAX_PATH_DEPTH,
                   skip_types: Iterable[str] = ("Role",)) -> list[str]:
     """The nodes of a shortest chain of relations from ``source`` to ``target``, ignoring direction:
-    a breadth-first search from both ends (:func:`kg.explore.network.bidirectional_path`; one
+    a breadth-first search from both ends (:func:`kg.explore.paths.bidirectional_path`; one
     ``VALUES`` query per batch of the smaller frontier) that stops at ``max_depth`` relations.
     Nodes of ``skip_types`` (default: roles) are not walked through. Of several shortest chains,
-    the first by IRIs: the one :func:`kg.explore.network.shortest_connection` finds on the whole graph.
+    the first by IRIs: the one :func:`kg.explore.paths.shortest_connection` finds on the whole graph.
 
     Raises :class:`networkx.NodeNotFound` when an end is not an entity of the store,
-    :class:`kg.explore.network.NoPathWithin` (a :class:`networkx.NetworkXNoPath`) when no chain of
+    :class:`kg.explore.paths.NoPathWithin` (a :class:`networkx.NetworkXNoPath`) when no chain of
     at most ``max_depth`` relations exists, :class:`networkx.NetworkXNoPath` when none does at all.
 
     >>> store = example_store()
@@ -312,7 +305,7 @@ def shortest_path(store: KnowledgeStore, source: str, target: str, *, max_depth:
     ...               "https://w3id.org/policykg/id/district/500111", max_depth=2)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.explore.network.NoPathWithin: no path of at most 2 relations between ...
+    kg.explore.paths.NoPathWithin: no path of at most 2 relations between ...
     >>> store.close()
     """
     present = entity_graph(store, {source, target}, evidence=False)
@@ -323,97 +316,3 @@ def shortest_path(store: KnowledgeStore, source: str, target: str, *, max_depth:
     kinds: dict[str, str | None] = {}
     return bidirectional_path(source, target, lambda front: neighbours(store, front, kinds=kinds),
                               passable=lambda v: kinds[v] not in skip, max_depth=max_depth)
-
-
-# ------------------------------------------------------------------------------------------ names
-@functools.cache
-def _divisions() -> tuple[tuple[str, str], ...]:
-    from extractors.lexicons import admin_divisions
-
-    return tuple((code, d.name) for code, d in admin_divisions().items())
-
-
-def _named(store: KnowledgeStore, condition: str) -> set[str]:
-    """Entities with a label, alias, written amount or adcode whose text meets ``condition`` (on ``?n``)."""
-    query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {_NAME_PREDICATES} }} ?x ?p ?n "
-             f"FILTER(isIRI(?x) && ({condition})) }}")
-    return {row["x"].value for row in _select(store, query)}
-
-
-def _exactly_named(store: KnowledgeStore, name: str) -> set[str]:
-    """Entities with ``name`` as a label or alias (in Chinese, English or no language) or adcode:
-    index lookups, no scan."""
-    forms = " ".join(Literal(name, lang=lang).n3() for lang in ("zh", "en")) + " " + Literal(name).n3()
-    query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?n {{ {forms} }} VALUES ?p {{ <{RDFS.label}> <{SKOS.altLabel}> "
-             f"<{PKG.adminCode}> }} ?x ?p ?n FILTER(isIRI(?x)) }}")
-    return {row["x"].value for row in _select(store, query)}
-
-
-def _ending_with(store: KnowledgeStore, name: str, kinds: set[str]) -> set[str]:
-    """Entities of ``kinds`` (type names) with a label or alias ending with ``name``: a scan of
-    the names of those kinds only."""
-    classes = " ".join(f"<{cls}>" for cls, kind in ENTITY_TYPES if kind in kinds)
-    out = {f"{ID}district/{code}" for code, n in _divisions() if n.endswith(name)} if "District" in kinds else set()
-    if classes:
-        query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c . {{ ?x <{RDFS.label}> ?n }} "
-                 f"UNION {{ ?x <{SKOS.altLabel}> ?n }} FILTER(isIRI(?x) && STRENDS(STR(?n), {Literal(name).n3()})) }}")
-        out |= {row["x"].value for row in _select(store, query)}
-    return out
-
-
-def _unlabelled(store: KnowledgeStore) -> set[str]:
-    """Entities with a class but no label nor written amount: the graph names them "(Measure 1a2b3c)"."""
-    query = (f"SELECT DISTINCT ?x WHERE {{ ?x a ?t FILTER(isIRI(?x) && STRSTARTS(STR(?x), {Literal(str(ID)).n3()})) "
-             f"FILTER NOT EXISTS {{ ?x <{RDFS.label}> ?l }} FILTER NOT EXISTS {{ ?x <{PKG.asWritten}> ?w }} }}")
-    return {row["x"].value for row in _select(store, query)}
-
-
-def _contains(text: str) -> str:
-    return f"CONTAINS(STR(?n), {Literal(text).n3()})"
-
-
-def name_graph(store: KnowledgeStore, name: str, *, types: set[str] | None = None) -> nx.MultiDiGraph:
-    """The entities ``name`` could mean, as a graph (attributes without evidence) on which
-    :func:`kg.query.lookup.find_entities` and :func:`kg.query.lookup.resolve_entity` answer as they
-    do on the whole graph: the entity an IRI or adcode names; else those whose label or alias is
-    ``name`` (found by index) and the others of their kind whose names end with it (a short form
-    several share is ambiguous); else those whose label, alias or written amount contains ``name``;
-    else those sharing a character with it (for "did you mean"). Districts linked by IRI only are
-    found by their name in the GB/T 2260 table. Names are scanned inside the store, never in Python.
-
-    >>> from kg.query.lookup import find_entities
-    >>> store = example_store()
-    >>> [m.label for m in find_entities(name_graph(store, "大足"), "大足")]
-    ['大足区', '中共重庆市大足区委员会', '大足区委书记']
-    >>> [m.label for m in find_entities(name_graph(store, "张明圆"), "张明圆")]
-    ['张明远']
-    >>> store.close()
-    """
-    name = name.strip()
-    if not name:
-        return nx.MultiDiGraph()
-    by_iri = {f"{ID}district/{name}"}  # a district's adcode is its IRI's last segment
-    iri = expand_iri(name) or name
-    if ":" in iri:
-        by_iri.add(iri)
-    # the usual case first, by index: the name is a label, an alias or an adcode
-    G = entity_graph(store, _exactly_named(store, name) | by_iri, evidence=False)
-    found = find_entities(G, name, types=types, limit=len(G) or 1)
-    if found and found[0].how == "iri":
-        return G
-    if found and found[0].how in ("label", "alias"):  # and the longer names of its kind ending with it
-        return entity_graph(store, set(G) | _ending_with(store, name, {m.type for m in found}), evidence=False)
-    candidates = _named(store, _contains(name)) | by_iri | {f"{ID}district/{code}" for code, n in _divisions()
-                                                          if name in n}
-    if _PLACEHOLDER.fullmatch(name) and not name.isdigit():  # an adcode is digits: no scan for it
-        candidates |= _unlabelled(store)
-    G = entity_graph(store, candidates, evidence=False)
-    found = find_entities(G, name, types=types, limit=1)
-    if found and found[0].how != "similar":  # exact and substring matches all lie among these
-        return G
-    chars = sorted(set(name))  # difflib finds no likeness without a shared character
-    near = _named(store, " || ".join(_contains(c) for c in chars))
-    near |= {f"{ID}district/{code}" for code, n in _divisions() if set(n) & set(chars)}
-    if any(_PLACEHOLDER.fullmatch(c) for c in chars):
-        near |= _unlabelled(store)
-    return entity_graph(store, near | by_iri, evidence=False)
