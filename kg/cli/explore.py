@@ -38,6 +38,8 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("source", help="name, alias, adcode or IRI")
     p.add_argument("target", help="name, alias, adcode or IRI")
     add_store_argument(p)
+    p.add_argument("--max-depth", type=int, default=None, metavar="N",
+                   help="longest chain looked for, in relations (default: 16)")
 
     q = sub.add_parser("queries", help="the saved query library: list, show, run")
     qsub = q.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -76,29 +78,31 @@ def add_explore_commands(sub: argparse._SubParsersAction) -> None:
     sv.add_argument("--workers", type=int, default=2, help="queries run at once (default: 2)")
 
 
-def _graph(store_path: Path | None):
-    from kg.explore.network import to_networkx
+# show, path and viz ask the store for the entity's neighbourhood (kg.explore.scoped), never
+# the whole graph: their time depends on what they show, not on the store's size
+def _open(store_path: Path | None):
     from kg.store.knowledge_store import KnowledgeStore
 
-    with KnowledgeStore(store_path, read_only=True) as store:
-        return to_networkx(store)
+    return KnowledgeStore(store_path, read_only=True)
 
 
-def _resolve(G, name: str) -> str:
+def _resolve(store, name: str, types: set[str] | None = None) -> str:
+    from kg.explore.names import name_graph
     from kg.query.lookup import EntityNotFound, resolve_entity
 
     try:
-        return resolve_entity(G, name)
+        return resolve_entity(name_graph(store, name, types=types), name, types=types)
     except EntityNotFound as e:
         raise UserError(str(e)) from None
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from kg.explore.describe import describe
+    from kg.explore.scoped import describe_graph
 
-    G = _graph(args.store)
-    node = _resolve(G, args.name)
-    report = describe(G, node)
+    with _open(args.store) as store:
+        node = _resolve(store, args.name)
+        report = describe(describe_graph(store, node), node)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1, default=str))
         return 0
@@ -111,14 +115,24 @@ def _cmd_path(args: argparse.Namespace) -> int:
     import networkx as nx
 
     from kg.explore.describe import EvidenceRef
-    from kg.explore.network import edge_evidence, shortest_connection
+    from kg.explore.network import edge_evidence
+    from kg.explore.paths import NoPathWithin, connection_steps
+    from kg.explore.scoped import MAX_PATH_DEPTH, entity_graph, shortest_path
 
-    G = _graph(args.store)
-    a, b = _resolve(G, args.source), _resolve(G, args.target)
-    try:
-        steps = shortest_connection(G, a, b)
-    except nx.NetworkXNoPath:
-        raise UserError(f"nothing in the graph connects {args.source} and {args.target}") from None
+    depth = MAX_PATH_DEPTH if args.max_depth is None else args.max_depth
+    if depth < 1:
+        raise UserError("--max-depth must be at least 1")
+    with _open(args.store) as store:
+        a, b = _resolve(store, args.source), _resolve(store, args.target)
+        try:
+            path = shortest_path(store, a, b, max_depth=depth)
+        except NoPathWithin:
+            raise UserError(f"nothing in the graph connects {args.source} and {args.target} in {depth} relations "
+                            "or fewer (--max-depth looks further)") from None
+        except nx.NetworkXNoPath:
+            raise UserError(f"nothing in the graph connects {args.source} and {args.target}") from None
+        G = entity_graph(store, path)
+    steps = connection_steps(G, path)
     for step in steps:
         print(f"{step['from']} {step['direction']} {step['relation']} {step['direction']} {step['to']}")
         u, v = (step["from_iri"], step["to_iri"]) if step["direction"] == "->" else (step["to_iri"], step["from_iri"])
@@ -172,33 +186,32 @@ def _cmd_viz(args: argparse.Namespace) -> int:
                 raise UserError("no funding amounts" + (f" concern {args.district}" if args.district else ""))
             title = f"{args.district} 资金规模" if args.district else "资金规模：按举措/项目与行政区"
             draw_funding(rows, title=title, path=args.output)
-        else:
-            G = _graph(args.store)
-            if args.picture == "officials":
-                from kg.explore.viz import draw_official_network
+        elif args.picture == "officials":
+            from kg.explore.scoped import official_graph
+            from kg.explore.viz import draw_official_network
 
-                draw_official_network(G, _resolve_district(G, args.district), path=args.output)
-            elif suffix == ".html":
+            with _open(args.store) as store:
+                district = _resolve(store, args.district, types={"District"})
+                G = official_graph(store, district)
+            draw_official_network(G, district, path=args.output)
+        else:
+            from kg.explore.scoped import neighbourhood_graph
+
+            with _open(args.store) as store:
+                node = _resolve(store, args.name)
+                G = neighbourhood_graph(store, node, args.depth)
+            if suffix == ".html":
                 from kg.explore.html_view import neighbourhood_html, write_html
 
-                write_html(neighbourhood_html(G, _resolve(G, args.name), args.depth), args.output)
+                write_html(neighbourhood_html(G, node, args.depth), args.output)
             else:
                 from kg.explore.viz import draw_neighbourhood
 
-                draw_neighbourhood(G, _resolve(G, args.name), args.depth, path=args.output)
+                draw_neighbourhood(G, node, args.depth, path=args.output)
     except FontNotFound as e:
         raise UserError(str(e)) from None
     print(f"wrote {args.output}")
     return 0
-
-
-def _resolve_district(G, name: str) -> str:
-    from kg.query.lookup import EntityNotFound, resolve_entity
-
-    try:
-        return resolve_entity(G, name, types={"District"})
-    except EntityNotFound as e:
-        raise UserError(str(e)) from None
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

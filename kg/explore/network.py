@@ -10,7 +10,12 @@ edge ``u → v`` keyed by the property's local name (``holds``, ``postIn``, ``ar
 triple between two entities; evidence and documents are attributes, never nodes.
 
 Traversal helpers take that graph and a node id (use :func:`kg.query.lookup.resolve_entity` to go from
-a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`edge_evidence`.
+a name to a node): :func:`neighbourhood`, :func:`shortest_connection` (from :mod:`kg.explore.paths`),
+:func:`edge_evidence`. On a large store, :mod:`kg.explore.scoped` reads the same graphs around one entity.
+
+Long because :func:`graph_from_triples`, which turns triples into nodes with their attributes, is
+shared by :func:`to_networkx` and the scoped reads of :mod:`kg.explore.scoped`, and stays beside the
+tables of types and attributes it reads.
 
 >>> G = to_networkx(example_graph())
 >>> G.nodes["https://w3id.org/policykg/id/person/a"]["type"], G.nodes["https://w3id.org/policykg/id/person/a"]["label"]
@@ -21,21 +26,27 @@ a name to a node): :func:`neighbourhood`, :func:`shortest_connection`, :func:`ed
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
+from kg.explore.paths import shortest_connection
 from kg.model.namespaces import ID, ORG, PKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 from kg.store.knowledge_store import KnowledgeStore
 
 __all__ = [
     "ENTITY_TYPES",
+    "LARGE_GRAPH_TRIPLES",
+    "NOT_EDGES",
+    "LargeGraphWarning",
     "edge_evidence",
     "example_graph",
+    "graph_from_triples",
+    "induced_subgraph",
     "neighbourhood",
     "node_name",
     "official_network",
@@ -74,6 +85,11 @@ _ATTRIBUTES = {
     str(PKG.purpose): "purpose", str(PKG.approximate): "approximate", str(PKG.perUnit): "per_unit",
     str(PKG.asOf): "as_of", str(SCHEMA.startDate): "date", str(PKG.orgKind): "org_kind",
 }
+# the predicates graph_from_triples reads, as strings once (a namespace lookup per triple is slow)
+_TYPE, _LABEL, _ALT_LABEL, _EVIDENCE, _DERIVED = (str(RDF.type), str(RDFS.label), str(SKOS.altLabel),
+                                                  str(PKG.evidence), str(PROV.wasDerivedFrom))
+_NAME, _SOURCE_PATH, _AS_OF, _CHANGE_KIND = str(SCHEMA.name), str(PKG.sourcePath), str(PKG.asOf), str(PKG.changeKind)
+_EVIDENCE_PROPERTIES = {str(PKG.sentence): "sentence", str(PKG.startOffset): "start", str(PKG.endOffset): "end"}
 _NUMERIC = {"value", "min_value", "max_value"}
 _BOOLEAN = {"approximate", "per_unit"}
 _PREFIX_OF = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda t: -len(t[0]))
@@ -142,12 +158,30 @@ def _python(attr: str, lit: Literal) -> Any:
     return str(lit)
 
 
-def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
+#: Above this many triples :func:`to_networkx` warns (:class:`LargeGraphWarning`): the whole graph is then
+#: seconds to load, where the scoped helpers of :mod:`kg.explore.scoped` fetch only a neighbourhood.
+LARGE_GRAPH_TRIPLES = 100_000
+
+#: Predicates whose IRI objects are read into node attributes, never edges (see :func:`to_networkx`).
+NOT_EDGES: frozenset[str] = frozenset(str(p) for p in (
+    RDF.type, RDFS.label, SKOS.altLabel, PKG.evidence, PROV.wasDerivedFrom, PKG.sentence, PKG.startOffset,
+    PKG.endOffset, SCHEMA.name, PKG.sourcePath, PKG.changeKind))
+
+
+class LargeGraphWarning(UserWarning):
+    """:func:`to_networkx` was asked for a large store's whole graph (filter it like any warning)."""
+
+
+def to_networkx(source: KnowledgeStore | Graph, *, warn_above: int | None = LARGE_GRAPH_TRIPLES) -> nx.MultiDiGraph:
     """The entities of ``source`` and the relations between them as a ``MultiDiGraph``.
 
     ``source`` is a :class:`kg.store.knowledge_store.KnowledgeStore` (its union graph is read) or an rdflib graph.
     Node ids are IRIs; see the module docstring for the attributes. Evidence nodes, documents,
     ``rdf:type`` and ``prov:wasDerivedFrom`` become node attributes, not nodes or edges.
+
+    The whole graph is read, in time linear in its size: above ``warn_above`` triples (``None``: never)
+    a :class:`LargeGraphWarning` says so and points to :mod:`kg.explore.scoped`, whose helpers fetch
+    only an entity's neighbourhood or a path from the store.
 
     >>> G = to_networkx(example_graph())
     >>> post = G.nodes["https://w3id.org/policykg/id/post/a"]
@@ -155,6 +189,43 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
     ('大足区委书记', ['a.txt'], '大足区委书记张明远主持会议。')
     >>> G.nodes["https://w3id.org/policykg/id/org/a"]["aliases"]
     ['大足区委']
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = to_networkx(example_graph(), warn_above=10)
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    to_networkx read the whole graph, 27 triples ...
+    """
+    triples = list(_triples(source))
+    if warn_above is not None and len(triples) > warn_above:
+        warnings.warn(f"to_networkx read the whole graph, {len(triples):,} triples (time and memory grow with the "
+                      "store); to explore around an entity, kg.explore.scoped (neighbourhood_graph, "
+                      "shortest_path, describe_graph) fetches only what it needs", LargeGraphWarning, stacklevel=2)
+    return graph_from_triples(triples)
+
+
+def _kind(node: str, types: set[str]) -> str | None:
+    """A node's type name (:data:`ENTITY_TYPES`) from its classes, else its IRI's path; None: not an entity."""
+    if types & _SKIPPED_TYPES:
+        return None
+    for cls, name in ENTITY_TYPES:
+        if cls in types:
+            return name
+    if node.startswith(str(ID)):
+        return _TYPE_BY_PATH.get(node[len(str(ID)):].split("/", 1)[0])
+    return None
+
+
+def graph_from_triples(triples: Iterable[tuple[str, str, object]], keep: Iterable[str] | None = None,
+                       ) -> nx.MultiDiGraph:
+    """The graph :func:`to_networkx` makes of ``(subject, predicate, object)`` triples (IRIs as ``str``,
+    literals as rdflib Literals), edges in the triples' order; ``keep``: only those nodes (and the
+    edges between them). For a node to get its full attributes, the triples must hold its own, its
+    evidence's and its documents' triples.
+
+    >>> G = graph_from_triples(_triples(example_graph()), keep=["https://w3id.org/policykg/id/role/a"])
+    >>> [(d["label"], d["type"]) for _, d in G.nodes(data=True)]
+    [('书记', 'Role')]
     """
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
@@ -165,46 +236,35 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
     derived: dict[str, set[str]] = defaultdict(set)
     ev_props: dict[str, dict[str, Any]] = defaultdict(dict)
     docs: dict[str, dict[str, Any]] = defaultdict(dict)
-    ev_p = {str(PKG.sentence): "sentence", str(PKG.startOffset): "start", str(PKG.endOffset): "end"}
-    for s, p, o in _triples(source):
-        if p == str(RDF.type):
+    ev_p = _EVIDENCE_PROPERTIES
+    for s, p, o in triples:
+        if p == _TYPE:
             types[s].add(str(o))
-        elif p == str(RDFS.label):
+        elif p == _LABEL:
             if s not in labels or (isinstance(o, Literal) and o.language == "zh"):
                 labels[s] = str(o)
-        elif p == str(SKOS.altLabel):
+        elif p == _ALT_LABEL:
             aliases[s].add(str(o))
-        elif p == str(PKG.evidence):
+        elif p == _EVIDENCE:
             evidence_of[s].append(str(o))
-        elif p == str(PROV.wasDerivedFrom):
+        elif p == _DERIVED:
             derived[s].add(str(o))
         elif p in ev_p:
             ev_props[s][ev_p[p]] = int(o) if ev_p[p] != "sentence" else str(o)  # type: ignore[arg-type]
-        elif p == str(SCHEMA.name):
+        elif p == _NAME:
             docs[s]["name"] = str(o)
-        elif p == str(PKG.sourcePath):
+        elif p == _SOURCE_PATH:
             docs[s].setdefault("paths", []).append(str(o))
-        elif p == str(PKG.asOf) and isinstance(o, Literal):  # every date a post was seen held
+        elif p == _AS_OF and isinstance(o, Literal):  # every date a post was seen held
             seen = attrs[s].setdefault("as_of_dates", [])
             seen.append(str(o))
             attrs[s]["as_of"] = max(seen)
-        elif p == str(PKG.changeKind):  # a post change's kind: Appointed, Removed …
+        elif p == _CHANGE_KIND:  # a post change's kind: Appointed, Removed …
             attrs[s]["change_kind"] = _local(str(o))
         elif p in _ATTRIBUTES and isinstance(o, Literal):
             attrs[s][_ATTRIBUTES[p]] = _python(_ATTRIBUTES[p], o)
         elif isinstance(o, str):
             edges.append((s, p, o))
-
-    def kind_of(node: str) -> str | None:
-        ts = types.get(node, set())
-        if ts & _SKIPPED_TYPES:
-            return None
-        for cls, name in ENTITY_TYPES:
-            if cls in ts:
-                return name
-        if node.startswith(str(ID)):
-            return _TYPE_BY_PATH.get(node[len(str(ID)):].split("/", 1)[0])
-        return None
 
     def doc_name(doc: str) -> str:
         return docs.get(doc, {}).get("name", doc)
@@ -221,9 +281,11 @@ def to_networkx(source: KnowledgeStore | Graph) -> nx.MultiDiGraph:
 
     G = nx.MultiDiGraph()
     nodes = set(types) | set(labels) | {s for s, _, _ in edges} | {o for _, _, o in edges}
+    if keep is not None:
+        nodes &= set(keep)
     divisions = None
     for node in sorted(nodes):
-        kind = kind_of(node)
+        kind = _kind(node, types.get(node, set()))
         if kind is None:
             continue
         data: dict[str, Any] = {"type": kind, "label": labels.get(node, ""), "iri": node,
@@ -262,12 +324,30 @@ def node_name(G: nx.MultiDiGraph, node: str) -> str:
     return G.nodes[node].get("label") or node if node in G else node
 
 
+def induced_subgraph(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of the subgraph of ``G`` on ``nodes``, its nodes and edges in ``G``'s order (whatever
+    the order of ``nodes``: a picture drawn from it is the same in every run).
+
+    >>> G = to_networkx(example_graph())
+    >>> sub = induced_subgraph(G, {"https://w3id.org/policykg/id/role/a", "https://w3id.org/policykg/id/post/a"})
+    >>> [(node_name(sub, u), k, node_name(sub, v)) for u, v, k in sub.edges(keys=True)]
+    [('大足区委书记', 'role', '书记')]
+    """
+    keep = set(nodes)
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from((u, v, k, dict(d)) for u in H for v, keyed in G.succ[u].items() if v in keep
+                     for k, d in keyed.items())
+    return H
+
+
 def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
                   skip_types: Iterable[str] = ("Role",)) -> nx.MultiDiGraph:
     """The subgraph of entities within ``depth`` relations of ``node``, in either direction.
 
     Nodes of ``skip_types`` are kept when adjacent to ``node`` but never walked through (a role such
-    as 书记 links every secretary in the graph; default: only roles are skipped).
+    as 书记 links every secretary in the graph; default: only roles are skipped). On a store,
+    :func:`kg.explore.scoped.neighbourhood_graph` gives the same graph without reading the whole.
 
     >>> G = to_networkx(example_graph())
     >>> sub = neighbourhood(G, "https://w3id.org/policykg/id/person/a", depth=2)
@@ -288,38 +368,7 @@ def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *,
                     if G.nodes[v].get("type") not in skip:
                         nxt.append(v)
         frontier = nxt
-    return G.subgraph(seen).copy()
-
-
-def shortest_connection(G: nx.MultiDiGraph, source: str, target: str, *,
-                        skip_types: Iterable[str] = ("Role",)) -> list[dict[str, str]]:
-    """The shortest chain of relations linking two entities, ignoring edge direction.
-
-    Returns one dict per step: ``from``, ``relation`` (the property's local name), ``to`` (labels)
-    and ``direction`` (``"->"`` when the triple reads from → to, ``"<-"`` otherwise); ``[]`` when the
-    two are the same node. Raises :class:`networkx.NetworkXNoPath` when nothing connects them.
-    Nodes of ``skip_types`` (default: roles, which link every holder of a title) are not walked.
-
-    >>> G = to_networkx(example_graph())
-    >>> for step in shortest_connection(G, "https://w3id.org/policykg/id/person/a",
-    ...                                 "https://w3id.org/policykg/id/district/500111"):
-    ...     print(step["from"], step["direction"], step["relation"], step["to"])
-    张明远 -> holds 大足区委书记
-    大足区委书记 -> postIn 中共重庆市大足区委员会
-    中共重庆市大足区委员会 -> areaServed 大足区
-    """
-    skip = set(skip_types)
-    keep = [n for n, t in G.nodes(data="type") if t not in skip or n in (source, target)]
-    path = nx.shortest_path(G.subgraph(keep).to_undirected(as_view=True), source, target)
-    steps = []
-    for u, v in pairwise(path):
-        if G.has_edge(u, v):
-            key, direction = sorted(G[u][v])[0], "->"
-        else:
-            key, direction = sorted(G[v][u])[0], "<-"
-        steps.append({"from": node_name(G, u), "relation": key, "to": node_name(G, v), "direction": direction,
-                      "from_iri": u, "to_iri": v})
-    return steps
+    return induced_subgraph(G, seen)
 
 
 def official_network(G: nx.MultiDiGraph, district: str) -> nx.Graph:
