@@ -1,0 +1,164 @@
+"""Cross-document entity resolution (kg.store.resolution) on invented documents: one node per
+measure across its full name, short form and 文号; namesakes of different provinces kept apart;
+the same official across documents one person; and the same N-Quads whatever the build order."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from kg.build.batch import build
+from kg.model.facts import DocumentFacts, Evidence, Measure, Organization, Person, Post, Project
+from kg.model.iris import measure_iri, person_iri, project_iri
+from kg.model.namespaces import ORG, PKG, RDF, RDFS, SKOS
+from kg.store.export import serialize
+from kg.store.knowledge_store import KnowledgeStore
+from kg.store.resolution import match_keys
+
+
+def _ev(text: str, needle: str) -> Evidence:
+    i = text.index(needle)
+    return Evidence(i, i + len(needle), needle, 0, len(text))
+
+
+# Invented documents: the text is the key to the facts the stub extractor returns for it.
+DOCS: dict[str, str] = {
+    "a.txt": "云溪市印发《云溪市青苗人才计划实施办法》（以下简称“青苗计划”）。",
+    "b.txt": "“青苗计划”首批入选者名单公布，云溪市石桥区委书记柯望山出席。",
+    "c.txt": "石桥区人民政府印发《石桥区促进数字产业发展若干政策》（石府发〔2031〕9号）。",
+    "d.txt": "石府发〔2031〕9号文件明确，对数字企业给予奖励。石桥区区长柯望山介绍。",
+    "e.txt": "远江省平川县县长柯望山调研青苗计划。",
+    "f.txt": "云溪市石桥区新港物流园项目开工，新港物流园由石桥区城投公司建设。",
+    "g.txt": "云溪市石桥区新港物流园（一期）项目签约。",
+}
+
+
+def _facts(text: str, date: str | None) -> DocumentFacts:
+    f = DocumentFacts()
+    if text == DOCS["a.txt"]:
+        f.measures = [Measure("云溪市青苗人才计划实施办法", "PolicyDocument", aliases=("青苗计划",),
+                              evidence=(_ev(text, "云溪市青苗人才计划实施办法"),))]
+    elif text == DOCS["b.txt"]:
+        f.measures = [Measure("青苗计划", "Program", evidence=(_ev(text, "青苗计划"),))]
+        f.organizations = [Organization("云溪市石桥区委", "party", evidence=(_ev(text, "云溪市石桥区委"),))]
+        f.persons = [Person("柯望山", True, "500000", (_ev(text, "柯望山"),))]
+        f.posts = [Post("柯望山", "书记", "云溪市石桥区委", "云溪市石桥区委书记", _ev(text, "云溪市石桥区委书记"))]
+    elif text == DOCS["c.txt"]:
+        f.measures = [Measure("石桥区促进数字产业发展若干政策", "PolicyDocument", document_number="石府发〔2031〕9号",
+                              aliases=("石府发〔2031〕9号",), evidence=(_ev(text, "石桥区促进数字产业发展若干政策"),))]
+    elif text == DOCS["d.txt"]:
+        f.measures = [Measure("石府发〔2031〕9号文件", "PolicyDocument", document_number="石府发〔2031〕9号",
+                              evidence=(_ev(text, "石府发〔2031〕9号文件"),))]
+        f.persons = [Person("柯望山", True, "500000", (_ev(text, "柯望山"),))]
+        f.posts = [Post("柯望山", "区长", "石桥区人民政府", "石桥区区长", _ev(text, "石桥区区长"))]
+    elif text == DOCS["e.txt"]:
+        f.persons = [Person("柯望山", True, "430000", (_ev(text, "柯望山"),))]
+        f.posts = [Post("柯望山", "县长", "平川县人民政府", "平川县县长", _ev(text, "平川县县长"))]
+        # a short form with no document stating its full name here: it meets the other documents' node
+        f.measures = [Measure("青苗计划", "Program", evidence=(_ev(text, "青苗计划"),))]
+    elif text == DOCS["f.txt"]:
+        f.projects = [Project("新港物流园项目", aliases=("新港物流园",), evidence=(_ev(text, "新港物流园项目"),))]
+    elif text == DOCS["g.txt"]:
+        f.projects = [Project("新港物流园（一期）项目", evidence=(_ev(text, "新港物流园（一期）项目"),))]
+    return f
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paths = []
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    return paths
+
+
+def _build(paths: list[Path], store: Path) -> bytes:
+    summary = build(paths, store, progress=False, extract=_facts)
+    assert summary.ok, summary.format()
+    with KnowledgeStore(store, read_only=True) as s:
+        return b"".join(serialize(s, "nq"))
+
+
+def _dataset(nq: bytes) -> Dataset:
+    ds = Dataset(default_union=True)  # the union of the document graphs
+    ds.parse(data=nq.decode("utf-8"), format="nquads")
+    return ds
+
+
+def test_match_keys_skip_generic_and_context_bound_names():
+    assert match_keys("measure", ["实施方案", "《措施》"]) == set()
+    assert match_keys("org", ["区委", "云溪市石桥区委"]) == {"org|云溪市石桥区委"}
+    assert match_keys("measure", ["“青苗计划”"]) == match_keys("measure", ["青苗计划"])
+
+
+def test_short_form_in_one_document_and_full_name_in_another_are_one_node(corpus, tmp_path):
+    ds = _dataset(_build(corpus, tmp_path / "s"))
+    full = measure_iri("云溪市青苗人才计划实施办法")
+    assert (measure_iri("青苗计划"), None, None) not in ds  # the short form's own IRI is gone
+    labels = set(ds.objects(full, RDFS.label))
+    assert labels == {Literal("云溪市青苗人才计划实施办法", lang="zh")}
+    assert Literal("青苗计划", lang="zh") in set(ds.objects(full, SKOS.altLabel))
+    # each document that named it by its short form says so in a merge record of its own graph
+    records = list(ds.subjects(PKG.mergedInto, full))
+    assert len(records) == 3
+    stated = {str(n) for r in records for n in ds.objects(r, PKG.statedName)}
+    assert stated == {"云溪市青苗人才计划实施办法", "青苗计划"}
+    assert measure_iri("青苗计划") in set(ds.objects(None, PKG.mergedIRI))
+
+
+def test_document_number_ties_two_names_of_one_policy(corpus, tmp_path):
+    ds = _dataset(_build(corpus, tmp_path / "s"))
+    numbered = {s for s in ds.subjects(PKG.documentNumber, Literal("石府发〔2031〕9号"))}
+    assert numbered == {measure_iri("石桥区促进数字产业发展若干政策")}  # the fuller name wins
+
+
+def test_different_projects_sharing_no_specific_name_stay_apart(corpus, tmp_path):
+    ds = _dataset(_build(corpus, tmp_path / "s"))
+    assert (project_iri("新港物流园项目"), RDF.type, PKG.Project) in ds
+    assert (project_iri("新港物流园（一期）项目"), RDF.type, PKG.Project) in ds
+
+
+def test_namesakes_of_different_provinces_stay_two_persons_and_one_official_is_one(corpus, tmp_path):
+    ds = _dataset(_build(corpus, tmp_path / "s"))
+    chongqing, hunan = person_iri("柯望山", "500000"), person_iri("柯望山", "430000")
+    assert chongqing != hunan
+    # the district chief of one document and the district secretary of another: one person, two posts
+    posts = {str(ds.value(p, RDFS.label)) for p in ds.objects(chongqing, ORG.holds)}
+    assert posts == {"云溪市石桥区委书记", "石桥区区长"}
+    assert {str(ds.value(p, RDFS.label)) for p in ds.objects(hunan, ORG.holds)} == {"平川县县长"}
+
+
+@pytest.mark.parametrize("order", [list(range(7))[::-1], [3, 0, 6, 1, 5, 2, 4], [4, 2, 5, 1, 6, 0, 3]])
+def test_the_graph_does_not_depend_on_the_build_order(corpus, tmp_path, order):
+    forward = _build(corpus, tmp_path / "forward")
+    other = _build([corpus[i] for i in order], tmp_path / "other")
+    assert forward == other
+
+
+def test_documents_added_one_at_a_time_give_the_same_graph(corpus, tmp_path):
+    # incremental: each build adds one document to the store left by the previous builds
+    expected = _build(corpus, tmp_path / "all")
+    for i in itertools.count():
+        if i == len(corpus):
+            break
+        last = _build(list(reversed(corpus))[: i + 1], tmp_path / "incremental")
+    assert last == expected
+
+
+def test_a_new_document_rewrites_only_the_graphs_naming_the_merged_node(corpus, tmp_path):
+    store = tmp_path / "s"
+    _build([corpus[0], corpus[2], corpus[5]], store)
+    with KnowledgeStore(store, read_only=True) as s:
+        before = {g: s.document_ntriples(g) for g in s.named_graphs()}
+    _build([corpus[0], corpus[2], corpus[5], corpus[1]], store)  # b.txt: the short form alone
+    with KnowledgeStore(store, read_only=True) as s:
+        after = {g: s.document_ntriples(g) for g in before}
+    changed = {g for g in before if before[g] != after[g]}
+    assert len(changed) == 1  # a.txt's graph (now the node has a record there); c.txt, f.txt untouched
+    assert "青苗" in next(iter(after[g] for g in changed))
+    assert isinstance(next(iter(changed)), URIRef)
