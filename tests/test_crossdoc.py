@@ -8,6 +8,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from rdflib import Dataset, Literal, URIRef
 
 from kg.build.batch import build
@@ -162,3 +163,16 @@ def test_a_new_document_rewrites_only_the_graphs_naming_the_merged_node(corpus, 
     assert len(changed) == 1  # a.txt's graph (now the node has a record there); c.txt, f.txt untouched
     assert "青苗" in next(iter(after[g] for g in changed))
     assert isinstance(next(iter(changed)), URIRef)
+
+
+def test_show_says_which_document_named_the_node_how_and_why_they_are_one(corpus, tmp_path):
+    _build(corpus, tmp_path / "s")
+    done = run_cli("show", "云溪市青苗人才计划实施办法", "--store", tmp_path / "s")
+    assert done.returncode == 0, done.stderr
+    tail = done.stdout.split("one node across 3 document(s)", 1)[1]
+    assert "a.txt names it 云溪市青苗人才计划实施办法, 青苗计划 — shares 「青苗计划」 with b.txt, e.txt" in tail
+    assert "b.txt names it 青苗计划 — shares 「青苗计划」 with a.txt, e.txt" in tail
+    shown = run_cli("show", "石桥区促进数字产业发展若干政策", "--store", tmp_path / "s").stdout
+    expected = ("c.txt names it 石府发〔2031〕9号, 石桥区促进数字产业发展若干政策"
+                " — shares 「文号 石府发〔2031〕9号」 with d.txt")
+    assert expected in shown

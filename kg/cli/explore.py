@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from kg.cli.common import UserError, add_store_argument, parse_params
@@ -99,12 +100,26 @@ def _cmd_show(args: argparse.Namespace) -> int:
     G = _graph(args.store)
     node = _resolve(G, args.name)
     report = describe(G, node)
+    merges = _merges(args.store, node)  # why mentions in several documents are this one node
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1, default=str))
+        data = report.to_dict() | ({"merges": [asdict(m) for m in merges]} if merges else {})
+        print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return 0
     limit = None if args.all else 5
     print(report.format(max_mentions=limit, max_evidence=None if args.all else 3))
+    if merges:
+        from kg.explore.merges import format_merges
+
+        print("\n" + format_merges(merges))
     return 0
+
+
+def _merges(store_path, node: str) -> list:
+    from kg.explore.merges import merge_notes
+    from kg.store.knowledge_store import KnowledgeStore
+
+    with KnowledgeStore(store_path, read_only=True) as store:
+        return merge_notes(store, node)
 
 
 def _cmd_path(args: argparse.Namespace) -> int:
