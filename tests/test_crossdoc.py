@@ -176,3 +176,36 @@ def test_show_says_which_document_named_the_node_how_and_why_they_are_one(corpus
     expected = ("c.txt names it 石府发〔2031〕9号, 石桥区促进数字产业发展若干政策"
                 " — shares 「文号 石府发〔2031〕9号」 with d.txt")
     assert expected in shown
+
+
+def _placed_facts(text: str, date: str | None) -> DocumentFacts:
+    """Invented documents naming no province: the district of a post's organization places the person."""
+    f = DocumentFacts()
+    if text.startswith("甲"):  # a notice whose text gives the province
+        f.persons = [Person("柯望山", True, "500000", (_ev(text, "柯望山"),))]
+        f.organizations = [Organization("大足区人民政府", "government", district="500111")]
+        f.posts = [Post("柯望山", "副区长", "大足区人民政府", "大足区副区长", _ev(text, "大足区副区长"))]
+    elif text.startswith("乙"):  # a later report naming only the district: no region from the text
+        f.persons = [Person("柯望山", True, None, (_ev(text, "柯望山"),))]
+        f.organizations = [Organization("大足区委", "party", district="500111")]
+        f.posts = [Post("柯望山", "书记", "大足区委", "大足区委书记", _ev(text, "大足区委书记"))]
+    else:  # a namesake with a post in another province's county
+        f.persons = [Person("柯望山", True, None, (_ev(text, "柯望山"),))]
+        f.organizations = [Organization("平江县人民政府", "government", district="430626")]
+        f.posts = [Post("柯望山", "县长", "平江县人民政府", "平江县县长", _ev(text, "平江县县长"))]
+    return f
+
+
+def test_a_person_placed_by_the_district_of_their_post_is_the_namesake_of_that_province(tmp_path):
+    texts = {"a.txt": "甲：任命柯望山为大足区副区长。", "b.txt": "乙：大足区委书记柯望山主持会议。",
+             "c.txt": "丙：平江县县长柯望山调研。"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert build([tmp_path / n for n in texts], tmp_path / "s", progress=False, extract=_placed_facts).ok
+    with KnowledgeStore(tmp_path / "s", read_only=True) as s:
+        ds = _dataset(b"".join(serialize(s, "nq")))
+    posts = {str(ds.value(p, RDFS.label)) for p in ds.objects(person_iri("柯望山", "500000"), ORG.holds)}
+    assert posts == {"大足区副区长", "大足区委书记"}  # 副区长 and later 区委书记 of one district: one person
+    hunan = {str(ds.value(p, RDFS.label)) for p in ds.objects(person_iri("柯望山", "430000"), ORG.holds)}
+    assert hunan == {"平江县县长"}
+    assert (person_iri("柯望山", None), None, None) not in ds
