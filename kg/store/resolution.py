@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -108,16 +109,16 @@ class Resolution:
 
 class _DSU:
     def __init__(self) -> None:
-        self.parent: dict[object, object] = {}
+        self.parent: dict[URIRef, URIRef] = {}
 
-    def find(self, x: object) -> object:
+    def find(self, x: URIRef) -> URIRef:
         self.parent.setdefault(x, x)
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
 
-    def union(self, a: object, b: object) -> None:
+    def union(self, a: URIRef, b: URIRef) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[rb] = ra
@@ -192,22 +193,22 @@ class CrossDocumentResolver:
             return Resolution(nt)
         dsu = _DSU()
         doc_keys: dict[str, URIRef] = {}
-        for x, names in local_names.items():
+        for x, stated in local_names.items():
             unit = self.cluster_of.get(x, x)
             dsu.find(unit)
-            for k in match_keys(kind_of(x) or "", names, local_numbers[x]):
+            for k in match_keys(kind_of(x) or "", stated, local_numbers[x]):
                 for c in self.by_key.get(k, ()):
                     dsu.union(unit, c)
                 if k in doc_keys:
                     dsu.union(unit, doc_keys[k])
                 doc_keys[k] = unit
-        groups: dict[object, set[URIRef]] = {}
+        groups: dict[URIRef, set[URIRef]] = {}
         for unit in list(dsu.parent):
-            groups.setdefault(dsu.find(unit), set()).add(unit)  # type: ignore[arg-type]
+            groups.setdefault(dsu.find(unit), set()).add(unit)
         stale: set[URIRef] = set()  # cluster IRIs whose documents' graphs must be rewritten
         merges = 0
         for units in groups.values():
-            kind = kind_of(next(iter(units))) or ""  # type: ignore[arg-type]
+            kind = kind_of(next(iter(units))) or ""
             members: set[URIRef] = set()
             names: set[str] = set()
             numbers: set[str] = set()
@@ -234,11 +235,11 @@ class CrossDocumentResolver:
                     self.cluster_of[m] = new
                 if members != before:
                     merges += 1
-                    stale |= {u for u in units if u != new}  # type: ignore[misc]
+                    stale |= {u for u in units if u != new}
                     if before is None:
                         stale.add(new)  # its first merge: its documents get their records
             self._index(new)
-        touched = any(self.cluster_of.get(x) is not None for x in set(g.subjects()) | set(g.objects()))
+        touched = any(isinstance(x, URIRef) and x in self.cluster_of for x in set(g.subjects()) | set(g.objects()))
         result = Resolution(self._rewrite(doc, g, fresh=True) if touched else nt, merged=merges)
         for other in self._documents_mentioning(sorted(stale)):
             if other != doc:
@@ -268,8 +269,8 @@ class CrossDocumentResolver:
                 stated = {n for n in g.objects(r, PKG.statedName) if isinstance(n, Literal)}
                 records[into] = (locals_, stated)
 
-        def target(x: URIRef) -> URIRef:
-            return self.cluster_of.get(x, x)
+        def target(x: Any) -> Any:
+            return self.cluster_of.get(x, x) if isinstance(x, URIRef) else x
 
         merged = {t for t, ms in self.members.items() if len(ms) > 1}
         info: dict[URIRef, tuple[set[URIRef], set[Literal]]] = {}
