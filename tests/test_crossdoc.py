@@ -209,3 +209,37 @@ def test_a_person_placed_by_the_district_of_their_post_is_the_namesake_of_that_p
     hunan = {str(ds.value(p, RDFS.label)) for p in ds.objects(person_iri("柯望山", "430000"), ORG.holds)}
     assert hunan == {"平江县县长"}
     assert (person_iri("柯望山", None), None, None) not in ds
+
+
+def _scoped_facts(text: str, date: str | None) -> DocumentFacts:
+    """Two cities' policies sharing a short form, and the short form alone in a third document."""
+    from kg.model.facts import District
+
+    dazu, pingjiang = District("500111", "大足区", "500000"), District("430626", "平江县", "430600")
+    f = DocumentFacts()
+    if text.startswith("甲"):
+        f.districts = [dazu]
+        f.measures = [Measure("大足区人才新政实施办法", "PolicyDocument", aliases=("人才新政",), district="500111")]
+    elif text.startswith("乙"):
+        f.districts = [pingjiang]
+        f.measures = [Measure("平江县人才新政若干措施", "PolicyDocument", aliases=("人才新政",), district="430626")]
+    else:
+        f.districts = [dazu]
+        f.measures = [Measure("人才新政", "Program")]
+    return f
+
+
+@pytest.mark.parametrize("names", [("a.txt", "b.txt", "c.txt"), ("c.txt", "b.txt", "a.txt")])
+def test_a_short_form_holds_only_in_the_provinces_its_document_names(tmp_path, names):
+    texts = dict(zip(names, ("甲：大足区人才新政。", "乙：平江县人才新政。", "丙：大足区人才新政兑现。"), strict=True))
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert build([tmp_path / n for n in sorted(texts)], tmp_path / "s", progress=False, extract=_scoped_facts).ok
+    with KnowledgeStore(tmp_path / "s", read_only=True) as s:
+        ds = _dataset(b"".join(serialize(s, "nq")))
+    labels = {str(ds.value(m, RDFS.label)) for m in ds.subjects(RDF.type, PKG.PolicyMeasure)}
+    assert labels == {"大足区人才新政实施办法", "平江县人才新政若干措施"}  # 人才新政 of 丙 joined 大足区's
+    dazu = measure_iri("大足区人才新政实施办法")
+    assert Literal("人才新政", lang="zh") in set(ds.objects(dazu, SKOS.altLabel))
+    assert len(set(ds.subjects(PKG.mergedInto, dazu))) == 2
+    assert not set(ds.subjects(PKG.mergedInto, measure_iri("平江县人才新政若干措施")))

@@ -42,7 +42,7 @@ def merge_notes(store: Any, node: str) -> list[MergeNote]:
         names.setdefault(label, set()).add(name.value)
         if number is not None:
             numbers.setdefault(label, set()).add(number.value)
-    keys = {d: match_keys(kind, names[d], numbers.get(d, ())) for d in names}
+    keys = {d: match_keys(kind, names[d], numbers=numbers.get(d, ())) for d in names}
     surface = {k: n for d in sorted(names) for n in sorted(names[d]) for k in match_keys(kind, [n])}
     notes = []
     for d in sorted(names):

@@ -4,7 +4,8 @@ documents name differently (full name in one, 以下简称 short form or 文号 
 Each document's graph arrives with *local* IRIs, minted from the names that document gives
 (:mod:`kg.model.iris`). Before it is written, :class:`CrossDocumentResolver` ties each local node
 to what the store already holds: two nodes are the same thing when they share a *match key* (a
-specific name, label or alias, or a 文号; see :func:`match_keys`), and sameness is transitive. A
+specific name the document gives as the node's own, a short form or alias within the provinces the
+document names, or a 文号; see :func:`match_keys`), and sameness is transitive. A
 group of local IRIs (a *cluster*) is one node whose IRI is an order-free choice: the local IRI of
 the fullest name (longest, then first in code-point order). So the graph depends only on the set
 of documents, never on the order they were built in.
@@ -20,8 +21,8 @@ Persons are not merged here: a person's IRI already joins namesakes of one provi
 (:func:`kg.model.iris.person_key`) and keeps namesakes of different regions apart.
 Removing a document does not split a cluster it helped to form (a rebuild from scratch does).
 
->>> sorted(match_keys("measure", ["某区青苗计划", "青苗计划", "实施方案"], ["某府发〔2023〕1号"]))
-['measure|某区青苗计划', 'measure|青苗计划', 'measure|文号|某府发〔2023〕1号']
+>>> sorted(match_keys("measure", ["某区青苗计划", "实施方案"], ["青苗计划"], ["某府发〔2023〕1号"]))
+['measure|某区青苗计划', 'measure|文号|某府发〔2023〕1号', 'measure|青苗计划']
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from kg.model.iris import measure_iri, org_iri, project_iri, slug
-from kg.model.namespaces import ID, PKG, PROV, RDF, RDFS, SKOS
+from kg.model.namespaces import ID, PKG, PROV, RDF, RDFS, SCHEMA, SKOS
 
-__all__ = ["KINDS", "CrossDocumentResolver", "Resolution", "match_keys", "merge_iri"]
+__all__ = ["KINDS", "CrossDocumentResolver", "Resolution", "document_provinces", "match_keys", "merge_iri"]
 
 #: The kinds resolved across documents, with the IRI each mints from a canonical name.
 KINDS: dict[str, Callable[[str], URIRef]] = {"measure": measure_iri, "org": org_iri, "project": project_iri}
@@ -67,12 +68,35 @@ def _specific(kind: str, name: str) -> bool:
     return True
 
 
-def match_keys(kind: str, names: Iterable[str], numbers: Iterable[str] = ()) -> set[str]:
-    """The keys under which a ``kind`` node with these names (label and aliases) and 文号 meets
-    nodes of other documents: every specific name, normalized, and every 文号."""
-    keys = {f"{kind}|{_norm(n)}" for n in names if _specific(kind, n)}
+def match_keys(kind: str, labels: Iterable[str], aliases: Iterable[str] = (), numbers: Iterable[str] = (),
+               provinces: Iterable[str] = ()) -> set[str]:
+    """The keys under which a ``kind`` node of one document meets nodes of other documents.
+
+    A specific name the document gives the node as its own (``labels``) is a key, and so is each
+    of its 文号; a short form or other alias (``aliases``) holds only in the provinces the document
+    names (``provinces``, adcodes), so that two cities' "人才新政" stay apart while a short form
+    and the full name it stands for, in documents about one province, meet. A label meets such
+    aliases too: it is also keyed with each province.
+
+    >>> sorted(match_keys("measure", ["某区青苗计划"], ["青苗计划"], provinces=["500000"]))
+    ['measure|某区青苗计划', 'measure|某区青苗计划@500000', 'measure|青苗计划@500000']
+    """
+    provinces = sorted(set(provinces))
+    keys: set[str] = set()
+    for n in labels:
+        if _specific(kind, n):
+            keys |= {f"{kind}|{_norm(n)}"} | {f"{kind}|{_norm(n)}@{p}" for p in provinces}
+    for n in aliases:
+        if _specific(kind, n):
+            keys |= {f"{kind}|{_norm(n)}@{p}" for p in provinces} if provinces else {f"{kind}|{_norm(n)}"}
     keys |= {f"{kind}|文号|{_norm(n)}" for n in numbers if _norm(n)}
     return keys
+
+
+def document_provinces(g: Graph) -> set[str]:
+    """The province-level adcodes of the districts a document graph names."""
+    return {str(code)[:2] + "0000" for d in g.subjects(RDF.type, SCHEMA.AdministrativeArea)
+            for code in g.objects(d, PKG.adminCode)}
 
 
 def merge_iri(doc: URIRef, node: URIRef) -> URIRef:
@@ -134,7 +158,7 @@ class CrossDocumentResolver:
         self.store = store
         self._loaded = False
         self.names: dict[URIRef, set[str]] = {}  # cluster -> every name any document gives it
-        self.numbers: dict[URIRef, set[str]] = {}  # cluster -> 文号
+        self.keys: dict[URIRef, set[str]] = {}  # cluster -> the match keys of every document naming it
         self.members: dict[URIRef, set[URIRef]] = {}  # cluster -> local IRIs it stands for
         self.cluster_of: dict[URIRef, URIRef] = {}  # local IRI (of a merged cluster) -> cluster
         self.by_key: dict[str, set[URIRef]] = {}
@@ -144,34 +168,55 @@ class CrossDocumentResolver:
         return [tuple(row) for row in self.store.ox.query(sparql)]  # type: ignore[attr-defined]
 
     def _load(self) -> None:
+        """The index from the stored document graphs: each document's keys as it stated them
+        (a merged node's names from its record), so the index is what a build in any order makes."""
         self._loaded = True
-        names = f"SELECT ?c ?n WHERE {{ ?c <{RDFS.label}>|<{SKOS.altLabel}> ?n }}"
-        for c, n in self._rows(names):
+        labels: dict[tuple[str, URIRef], set[str]] = {}
+        aliases: dict[tuple[str, URIRef], set[str]] = {}
+        numbers: dict[tuple[str, URIRef], set[str]] = {}
+        provinces: dict[str, set[str]] = {}
+        q = f"SELECT ?g ?c ?p ?n WHERE {{ VALUES ?p {{ <{RDFS.label}> <{SKOS.altLabel}> }} GRAPH ?g {{ ?c ?p ?n }} }}"
+        for g, c, p, n in self._rows(q):
             iri = URIRef(c.value)
             if kind_of(iri):
                 self.names.setdefault(iri, set()).add(n.value)
-        for c, n in self._rows(f"SELECT ?c ?n WHERE {{ ?c <{PKG.documentNumber}> ?n }}"):
+                (labels if p.value == str(RDFS.label) else aliases).setdefault((g.value, iri), set()).add(n.value)
+        q = f"SELECT ?g ?c ?n WHERE {{ GRAPH ?g {{ ?c <{PKG.documentNumber}> ?n }} }}"
+        for g, c, n in self._rows(q):
+            numbers.setdefault((g.value, URIRef(c.value)), set()).add(n.value)
+        q = (f"SELECT ?g ?code WHERE {{ GRAPH ?g {{ ?d a <{SCHEMA.AdministrativeArea}> ; "
+             f"<{PKG.adminCode}> ?code }} }}")
+        for g, code in self._rows(q):
+            provinces.setdefault(g.value, set()).add(code.value[:2] + "0000")
+        q = (f"SELECT ?g ?c ?m ?n WHERE {{ GRAPH ?g {{ ?r <{PKG.mergedInto}> ?c ; <{PKG.mergedIRI}> ?m ; "
+             f"<{PKG.statedName}> ?n }} }}")
+        stated: dict[tuple[str, URIRef], tuple[set[URIRef], set[str]]] = {}
+        for g, c, m, n in self._rows(q):
             iri = URIRef(c.value)
-            if iri in self.names:
-                self.numbers.setdefault(iri, set()).add(n.value)
-        for c, m in self._rows(f"SELECT ?c ?m WHERE {{ ?r <{PKG.mergedInto}> ?c ; <{PKG.mergedIRI}> ?m }}"):
-            self.members.setdefault(URIRef(c.value), {URIRef(c.value)}).add(URIRef(m.value))
+            self.members.setdefault(iri, {iri}).add(URIRef(m.value))
+            own, names = stated.setdefault((g.value, iri), (set(), set()))
+            own.add(URIRef(m.value))
+            names.add(n.value)
+        for (g, iri), (own, names) in stated.items():  # a merged node: the names the record keeps
+            mint = KINDS[kind_of(iri) or "measure"]
+            labels[(g, iri)] = {n for n in names if mint(n) in own}
+            aliases[(g, iri)] = names - labels[(g, iri)]
         for c, ms in self.members.items():
             for m in ms:
                 self.cluster_of[m] = c
-        for c in self.names:
+        for (g, iri) in set(labels) | set(aliases):
+            keys = match_keys(kind_of(iri) or "", labels.get((g, iri), ()), aliases.get((g, iri), ()),
+                              numbers.get((g, iri), ()), provinces.get(g, ()))
+            self.keys.setdefault(iri, set()).update(keys)
+        for c in self.keys:
             self._index(c)
 
-    def _keys(self, c: URIRef) -> set[str]:
-        kind = kind_of(c) or ""
-        return match_keys(kind, self.names.get(c, ()), self.numbers.get(c, ()))
-
     def _index(self, c: URIRef) -> None:
-        for k in self._keys(c):
+        for k in self.keys.get(c, ()):
             self.by_key.setdefault(k, set()).add(c)
 
     def _unindex(self, c: URIRef) -> None:
-        for k in self._keys(c):
+        for k in self.keys.get(c, ()):
             self.by_key.get(k, set()).discard(c)
 
     # ------------------------------------------------------------------ resolving
@@ -183,20 +228,22 @@ class CrossDocumentResolver:
         g = Graph()
         g.parse(data=nt, format="nt")
         local_names: dict[URIRef, set[str]] = {}
-        local_numbers: dict[URIRef, set[str]] = {}
         for s, p, o in g:
             if p in _NAME_PREDICATES and isinstance(s, URIRef) and kind_of(s):
                 local_names.setdefault(s, set()).add(str(o))
-        for s in local_names:
-            local_numbers[s] = {str(o) for o in g.objects(s, PKG.documentNumber)}
         if not local_names:
             return Resolution(nt)
+        provinces = document_provinces(g)
+        local_keys = {x: match_keys(kind_of(x) or "", {str(o) for o in g.objects(x, RDFS.label)},
+                                    {str(o) for o in g.objects(x, SKOS.altLabel)},
+                                    {str(o) for o in g.objects(x, PKG.documentNumber)}, provinces)
+                      for x in local_names}
         dsu = _DSU()
         doc_keys: dict[str, URIRef] = {}
-        for x, stated in local_names.items():
+        for x, stated_keys in local_keys.items():
             unit = self.cluster_of.get(x, x)
             dsu.find(unit)
-            for k in match_keys(kind_of(x) or "", stated, local_numbers[x]):
+            for k in stated_keys:
                 for c in self.by_key.get(k, ()):
                     dsu.union(unit, c)
                 if k in doc_keys:
@@ -211,24 +258,23 @@ class CrossDocumentResolver:
             kind = kind_of(next(iter(units))) or ""
             members: set[URIRef] = set()
             names: set[str] = set()
-            numbers: set[str] = set()
+            keys: set[str] = set()
             for u in units:
                 members |= self.members.get(u, {u})
                 names |= self.names.get(u, set())
-                numbers |= self.numbers.get(u, set())
+                keys |= self.keys.get(u, set())
             for x in local_names:
                 if self.cluster_of.get(x, x) in units:
                     names |= local_names[x]
-                    numbers |= local_numbers[x]
+                    keys |= local_keys[x]
             new = _canonical(kind, members, names)[0] if len(members) > 1 else next(iter(members))
             before = self.members.get(new)
             for u in units:
-                if u in self.names:
-                    self._unindex(u)
+                self._unindex(u)
                 self.names.pop(u, None)
-                self.numbers.pop(u, None)
+                self.keys.pop(u, None)
                 self.members.pop(u, None)
-            self.names[new], self.numbers[new] = names, numbers
+            self.names[new], self.keys[new] = names, keys
             if len(members) > 1:
                 self.members[new] = members
                 for m in members:
