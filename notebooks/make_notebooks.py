@@ -191,6 +191,82 @@ pairs[["agreement", "party", "other_party", "date"]]'''),
 ]
 
 
+TIMELINES = [
+    new_markdown_cell("""# Timelines: who held which post when
+
+Three saved queries answer the questions asked first of an officials-and-posts graph: who held a
+post over time (`post_holders_over_time`), every change in a district in a period
+(`post_changes_in_district`), and officials who moved between districts
+(`officials_moving_between_districts`). A post stated in a dated document is seen held "as of" that
+date; a post change (任免) carries the date the text states for it. Documents built into one store
+are one graph: the same official in several documents is one person."""),
+    new_code_cell(SETUP),
+    new_markdown_cell("""## 1. Who held a post over time
+
+On the seeds, every post is seen in a dated news report (kind `Held`); the first and last dates
+are the documents' dates."""),
+    new_code_cell('''import pandas as pd
+
+from kg.explore.analysis import records
+from kg.query.saved import run_saved
+
+holders = pd.DataFrame(records(run_saved(store, "post_holders_over_time", {"role": "区长"})))
+assert "徐晓勇" in set(holders["person"])
+held = pd.DataFrame(records(run_saved(store, "post_changes_in_district", {"district": "大足区", "held": "1"})))
+assert set(held["kind"]) == {"Held"} and "陈一清" in set(held["person"])
+store.close()
+holders'''),
+    new_markdown_cell("""## 2. Appointment notices (任免)
+
+Three short invented documents about two officials (the names are made up, the places real): two
+standing-committee decisions two years apart in two districts, and a later meeting report. They are
+built into a store of their own."""),
+    new_code_cell('''NOTICES = {
+    "01_dazu_2021.txt": "大足区人大常委会任免名单\\n\\n2021年3月15日，重庆市大足区第十八届人民代表大会常务委员会"
+                        "第三十八次会议决定：\\n任命柯望山为重庆市大足区人民政府副区长；\\n"
+                        "免去贺明川的重庆市大足区人民政府副区长职务。\\n",
+    "02_yongchuan_2023.txt": "永川区人大常委会任免名单\\n\\n2023年6月20日，重庆市永川区第二届人民代表大会常务委员会"
+                             "第十二次会议决定：\\n任命柯望山为重庆市永川区人民政府副区长；\\n"
+                             "接受贺明川辞去重庆市永川区人民政府副区长职务的请求。\\n",
+    "03_dazu_2024.txt": "大足区召开区委常委会会议\\n\\n2024年1月8日，大足区委书记贺明川主持召开区委常委会会议，"
+                        "区委副书记、区长柯望山出席。\\n",
+}
+folder = pathlib.Path(tempfile.mkdtemp()) / "notices"
+folder.mkdir()
+for name, text in NOTICES.items():
+    (folder / name).write_text(text, encoding="utf-8")
+notices_path = folder.parent / "store"
+print(build([folder], notices_path, progress=False).format())
+notices = KnowledgeStore(notices_path, read_only=True)
+changes = pd.DataFrame(records(run_saved(notices, "post_changes_in_district",
+                                         {"district": "大足区", "from": "2021", "to": "2021"})))
+assert set(zip(changes["person"], changes["kind"], strict=True)) == {("柯望山", "Appointed"), ("贺明川", "Removed")}
+assert set(changes["date"]) == {"2021-03-15"}  # the date the decision states
+changes[["date", "kind", "person", "post", "organization", "sentence"]]'''),
+    new_markdown_cell("""## 3. Who held 副区长, and who moved
+
+The same name in documents about one province is one person, whichever district each document is
+about; so a move reads top to bottom, first and last seen per district."""),
+    new_code_cell('''deputies = pd.DataFrame(records(run_saved(notices, "post_holders_over_time", {"role": "副区长"})))
+assert set(deputies["changes"]) >= {"Appointed 2021-03-15", "Removed 2021-03-15", "Resigned 2023-06-20"}
+moves = pd.DataFrame(records(run_saved(notices, "officials_moving_between_districts")))
+where = moves[moves["person"] == "柯望山"]
+assert list(where["place"]) == ["大足区", "永川区"]
+assert str(where["last_seen"].iloc[0]) == "2024-01-08"  # back in 大足区 as 区长 in the meeting report
+deputies'''),
+    new_code_cell('''from kg.explore.describe import describe
+from kg.explore.network import to_networkx
+from kg.query.lookup import resolve_entity
+
+G = to_networkx(notices)
+report = describe(G, resolve_entity(G, "柯望山"))
+assert report.timeline and len(report.timeline.changes) >= 2
+print(report.timeline.format(1))
+notices.close()
+moves'''),
+]
+
+
 def write(name: str, cells: list) -> Path:
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -206,3 +282,4 @@ def write(name: str, cells: list) -> Path:
 if __name__ == "__main__":
     print(write("quickstart.ipynb", QUICKSTART))
     print(write("district_analysis.ipynb", ANALYSIS))
+    print(write("timelines.ipynb", TIMELINES))

@@ -35,7 +35,8 @@ def test_notebooks_are_generated_from_the_script():
     spec = importlib.util.spec_from_file_location("make_notebooks", NOTEBOOKS / "make_notebooks.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for name, cells in (("quickstart.ipynb", module.QUICKSTART), ("district_analysis.ipynb", module.ANALYSIS)):
+    for name, cells in (("quickstart.ipynb", module.QUICKSTART), ("district_analysis.ipynb", module.ANALYSIS),
+                        ("timelines.ipynb", module.TIMELINES)):
         saved = nbformat.read(NOTEBOOKS / name, as_version=4)
         assert [c.source for c in saved.cells] == [c.source for c in cells], f"run notebooks/make_notebooks.py ({name})"
         assert all(not c.get("outputs") for c in saved.cells if c.cell_type == "code")

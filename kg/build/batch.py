@@ -53,6 +53,7 @@ from kg.ingest.readers import IngestError, open_regular
 from kg.model.facts import DocumentFacts
 from kg.model.iris import document_iri
 from kg.store.knowledge_store import KnowledgeStore, default_store_path
+from kg.store.resolution import CrossDocumentResolver
 from kg.store.updates import add_path_ops, remove_ops, remove_path_ops, replace_ops
 
 __all__ = ["BuildFailure", "BuildSummary", "Extractor", "build"]
@@ -198,6 +199,7 @@ class _Builder:
         self.done_this_run: set[URIRef] = set()
         self.fact_counts: Counter[str] = Counter()
         self.pending: set[str] = set()  # content hashes being extracted
+        self.resolver = CrossDocumentResolver(store)  # one node per entity across documents
 
     def detach_ops(self, path: str, iri: URIRef) -> list[str]:
         """``path`` no longer holds document ``iri``: the store operations for that (the document
@@ -293,13 +295,17 @@ class _Builder:
             self.summary.warnings.append(BuildFailure(result.path, warning))
             log.warning("%s: %s", result.path, warning)
         iri = document_iri(result.sha256)
+        # Cross-document resolution, between "facts extracted" and "written to the store": the
+        # document's graph with merged IRIs, and the few stored graphs its merges rewrite.
+        resolved = self.resolver.resolve(iri, result.nt)
+        rewrites = [op for g, nt in resolved.rewrites.items() for op in replace_ops(g, nt)]
         key = result.key
         old = self.doc_of_path.get(key)
-        if iri not in self.paths_of and (old is None or old == iri):  # new: parsed N-Quads, no SPARQL
-            self.store.load_new_document(iri, result.nt)
+        if iri not in self.paths_of and (old is None or old == iri) and not rewrites:  # new: no SPARQL
+            self.store.load_new_document(iri, resolved.nt)
             self.paths_of[iri] = {key}
         else:
-            ops = replace_ops(iri, result.nt)
+            ops = rewrites + replace_ops(iri, resolved.nt)
             self.paths_of[iri] = {key}
             if old is not None and old != iri:
                 ops += self.detach_ops(key, old)

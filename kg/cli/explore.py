@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from kg.cli.common import UserError, add_store_argument, parse_params
@@ -98,16 +99,23 @@ def _resolve(store, name: str, types: set[str] | None = None) -> str:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from kg.explore.describe import describe
+    from kg.explore.merges import merge_notes
     from kg.explore.scoped import describe_graph
 
     with _open(args.store) as store:
         node = _resolve(store, args.name)
         report = describe(describe_graph(store, node), node)
+        merges = merge_notes(store, node)  # why mentions in several documents are this one node
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1, default=str))
+        data = report.to_dict() | ({"merges": [asdict(m) for m in merges]} if merges else {})
+        print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return 0
     limit = None if args.all else 5
     print(report.format(max_mentions=limit, max_evidence=None if args.all else 3))
+    if merges:
+        from kg.explore.merges import format_merges
+
+        print("\n" + format_merges(merges))
     return 0
 
 

@@ -89,6 +89,11 @@ class PKG(DefinedNamespace):
     changeKind: URIRef
     person: URIRef
     post: URIRef
+    # cross-document entity resolution
+    EntityMerge: URIRef
+    mergedInto: URIRef
+    mergedIRI: URIRef
+    statedName: URIRef
 
 
 #: One prefix per kind of node (prefix → the IRI's path segment under ``ID``), so every IRI the graph
@@ -97,7 +102,7 @@ class PKG(DefinedNamespace):
 ENTITY_PREFIXES: dict[str, str] = {
     "district": "district", "person": "person", "organization": "org", "post": "post", "role": "role",
     "measure": "measure", "project": "project", "amount": "amount", "meeting": "meeting",
-    "change": "change", "evidence": "evidence", "doc": "doc",
+    "change": "change", "evidence": "evidence", "doc": "doc", "merge": "merge",
 }
 
 #: The project's prefixes as plain IRI strings: the one map every query, export and display uses.

@@ -34,7 +34,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from os import PathLike
 from typing import Protocol
@@ -201,8 +201,8 @@ class _DocumentGraphBuilder:
         bind_prefixes(self.g)
         self.doc_iri = document_iri(doc.sha256)
         self.doc_date = date_literal(doc.date)
-        self.persons = {p.name: p for p in facts.persons}
         self.orgs = {o.name: o for o in facts.organizations}
+        self.persons = {p.name: self._placed(p) for p in facts.persons}
         self.districts = {d.adcode: d for d in facts.districts}
         self.measures = {m.name: m for m in facts.measures}
         self.projects = {p.name: p for p in facts.projects}
@@ -216,6 +216,22 @@ class _DocumentGraphBuilder:
         self._evidence_of: dict[tuple[URIRef, str, str, int], URIRef] = {}  # identical evidence, stated once
         self._has_evidence: set[URIRef] = set()
         self._minted: set[URIRef] = set()
+
+    def _placed(self, p: Person) -> Person:
+        """A person the document gives no region takes the province of the districts their posts'
+        organizations serve (else of the districts the document names), when that is one province:
+        the 区长 of a district named in a text that names no province is the namesake other
+        documents about that province have (one node), and stays apart from namesakes elsewhere."""
+        if p.region is not None:
+            return p
+        provinces = set()
+        for post in (*self.facts.posts, *self.facts.post_changes):
+            org = self.orgs.get(post.org) if post.person == p.name and post.org else None
+            if org is not None and org.district and org.district in self.divisions:
+                provinces.add(self.divisions[org.district].province)
+        if not provinces:  # no post placed: the districts the document names, if of one province
+            provinces = {self.divisions[d.adcode].province for d in self.facts.districts if d.adcode in self.divisions}
+        return replace(p, region=provinces.pop()) if len(provinces) == 1 else p
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
         if o is not None:
@@ -373,6 +389,7 @@ class _DocumentGraphBuilder:
         return iri
 
     def person(self, p: Person) -> URIRef:
+        p = self.persons.get(p.name, p) if p.region is None else p
         iri = person_iri(p.name, p.region)
         self.g.add((iri, RDF.type, SCHEMA.Person))
         if p.is_official:
