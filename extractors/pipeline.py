@@ -15,6 +15,7 @@ memory then grow linearly, whatever the document's length.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from functools import cache
 
 import spacy
@@ -28,7 +29,8 @@ from extractors.resolution import resolve_facts
 from extractors.segmenters import resolve_segmenter
 from kg.model.facts import DocumentFacts, Evidence
 
-__all__ = ["CHUNK_CHARS", "extract_facts", "extract_many", "load_pipeline", "merge_facts", "split_chunks"]
+__all__ = ["CHUNK_CHARS", "extract_facts", "extract_many", "load_lexicons_in_background", "load_pipeline",
+           "merge_facts", "split_chunks"]
 
 #: Longest text run through the pipeline in one piece. The longest seed is ~11k characters; the
 #: components slow down quadratically with length, and a Doc costs ~270 bytes per character.
@@ -54,6 +56,25 @@ def load_pipeline(segmenter: str = "auto") -> Language:
         nlp.add_pipe(name, config=configs.get(name, {}))
     nlp.max_length = 5_000_000
     return nlp
+
+
+def load_lexicons_in_background() -> threading.Thread:
+    """Load the dictionaries the rule components read on their first document (jieba's words
+    with their tags and frequencies, ~0.6 s) on a thread. An extraction worker calls it once
+    loaded: its first task's NER pass runs meanwhile (onnxruntime releases the GIL), so the rules
+    need not wait for them. A first use racing the thread is safe: both are cached pure
+    functions (at worst read twice)."""
+
+    def load() -> None:
+        from extractors import dictionary_cut
+        from extractors.lexicons import word_tags
+
+        dictionary_cut.load()
+        word_tags()
+
+    thread = threading.Thread(target=load, name="policykg-lexicons", daemon=True)
+    thread.start()
+    return thread
 
 
 def split_chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:

@@ -426,10 +426,12 @@ class _Builder:
         self.done_this_run.add(iri)
         return iri
 
-    def run(self, files: Iterable[Path], window: int, per_task: int = 1) -> None:
+    def run(self, files: Iterable[Path], window: int, per_task: int = 1, shrink: tuple[int, int] | None = None) -> None:
         """Every file in order, at most ``window`` files in flight and up to ``per_task`` new
         files per extraction task: memory stays bounded whatever the corpus size, and the store
-        sees the writes a sequential build makes, in the same order (from the writer thread)."""
+        sees the writes a sequential build makes, in the same order (from the writer thread).
+        ``shrink`` = (files in all, workers): tasks get smaller towards the end of the files, so
+        that the workers finish together rather than one waiting for another's last big task."""
         jobs: deque[_Job] = deque()
         group: list[_Job] = []  # fresh jobs not yet handed out
 
@@ -445,13 +447,16 @@ class _Builder:
 
         self.writer = _Writer()
         try:
-            for path in files:
+            for i, path in enumerate(files):
                 job = self.plan(path)
                 if job is None:
                     continue
                 jobs.append(job)
                 if job.fresh:
                     group.append(job)
+                    if shrink is not None:
+                        total, slots = shrink
+                        per_task = max(1, min(per_task, (total - i + len(group) - 1) // (2 * slots)))
                     if len(group) >= per_task:
                         hand_out()
                 while jobs and (len(jobs) > window or ready(jobs[0])):
@@ -537,18 +542,17 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
             builder = _Builder(store, summary, extract, max_bytes, max_chars, segmenter,
                                executor=executor)
             slots = max(workers, _cluster_threads(executor))
-            # a few tasks per worker at least (the corpus's tail stays balanced); one file per task
-            # for a custom extractor, which gains nothing from running files together
-            per_task = files_per_task or (
-                1 if extract is not None else max(1, min(FILES_PER_TASK, len(files) // (3 * slots))))
+            # one file per task for a custom extractor, which gains nothing from running files together
+            per_task = files_per_task or (1 if extract is not None else FILES_PER_TASK)
             if window is None:
                 window = 2 * slots * per_task  # a worker finds its next task waiting
-            builder.run(_progress(files, progress), window, per_task)
+            shrink = (len(files), slots) if files_per_task is None else None
+            builder.run(_progress(files, progress), window, per_task, shrink)
             if prune:
                 builder.prune()
         finally:
             executor.close()
-        store.flush()
+        # (no flush here: closing the store publishes a snapshot, which flushes)
         if graph_store:
             from kg.store.sync import push
 
