@@ -295,8 +295,13 @@ class _Worker:
     deadline: float = float("inf")
 
 
+#: Imported once by the fork server the workers are forked from: what every worker imports.
+_FORKSERVER_PRELOAD = ["__main__", "kg.build.workers", "extractors.pipeline", "kg.rdf.facts_to_rdf",
+                       "kg.ingest.readers", "kg.ingest.normalize"]
+
+
 class _Supervised:
-    """Tasks in up to ``workers`` spawned processes, each task within ``timeout`` seconds.
+    """Tasks in up to ``workers`` worker processes, each task within ``timeout`` seconds.
 
     Workers start on first use (a build with nothing to extract starts none). A worker past its
     task's deadline is killed (SIGKILL: nothing it runs, C code included, can hold it up) and
@@ -309,8 +314,16 @@ class _Supervised:
     def __init__(self, workers: int, segmenter: str, preload: bool, timeout: float | None = None) -> None:
         import multiprocessing
 
-        # spawn: the parent holds RocksDB threads and locks that a fork would copy
-        self.ctx = multiprocessing.get_context("spawn")
+        # Never a fork of this process: it holds RocksDB threads and locks that a fork would copy.
+        # A fork server is a fresh process that imports the pipeline's modules (spaCy ...) once,
+        # and each worker is forked from it: N workers do not import them N times over, and a
+        # replaced worker is ready in ~0.1 s. POLICYKG_WORKER_START=spawn: fresh processes.
+        if os.environ.get("POLICYKG_WORKER_START", "forkserver") == "forkserver" and (
+                "forkserver" in multiprocessing.get_all_start_methods()):
+            self.ctx = multiprocessing.get_context("forkserver")
+            self.ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)
+        else:
+            self.ctx = multiprocessing.get_context("spawn")
         self.size = max(1, workers)
         self.init = (segmenter, preload)
         self.timeout = timeout or None
