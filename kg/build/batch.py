@@ -445,7 +445,10 @@ class _Builder:
                 return not job.fresh  # known content: decided now; fresh: waits for its task
             return job.future.done()
 
-        self.writer = _Writer()
+        # Extraction elsewhere (workers, a cluster): this thread keeps handing out work while the
+        # writer thread writes. In this process: each document is written before the next one
+        # is extracted, as before (a kill then loses nothing that was extracted).
+        self.writer = None if getattr(self.executor, "in_process", False) else _Writer()
         try:
             for i, path in enumerate(files):
                 job = self.plan(path)
@@ -466,10 +469,12 @@ class _Builder:
             hand_out()
             while jobs:
                 self._finish_next(jobs)
-            self.writer.drain()
+            if self.writer is not None:
+                self.writer.drain()
         finally:
             writer, self.writer = self.writer, None
-            writer.close()
+            if writer is not None:
+                writer.close()
 
     def _finish_next(self, jobs: deque[_Job]) -> None:
         self.finish(jobs.popleft())

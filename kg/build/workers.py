@@ -200,6 +200,8 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 class _Inline:
     """Runs each task at once, in this process (the sequential build), within ``timeout``."""
 
+    in_process = True  # the build then writes each document before extracting the next
+
     def __init__(self, timeout: float | None = None) -> None:
         self.timeout = timeout
 
