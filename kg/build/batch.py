@@ -71,8 +71,8 @@ MAX_CHARS = 1_000_000
 #: Default wall-clock budget of one file, in seconds: reading, extraction and its graph.
 FILE_TIMEOUT = 300.0
 _SNAPSHOT_EVERY = 60.0  # seconds: how stale a reader's view of a running build may get
-#: Most files in one extraction task (see :class:`_Group`); fewer when the corpus is small, so
-#: that every worker gets several tasks.
+#: Most files in one extraction task (see :class:`_Group`); tasks get smaller towards the end of
+#: the files, so that the workers finish together.
 FILES_PER_TASK = 4
 
 
@@ -234,11 +234,12 @@ class _Part:
 
 
 class _Writer:
-    """The build's store writes, in order, on one thread. Oxigraph releases the GIL while it
-    writes, so meanwhile this process keeps handing files to the workers (or, in-process,
-    extracts the next file) instead of leaving a worker idle. At most ``depth`` writes wait;
-    closing the writer finishes them (an interrupted build keeps what it extracted); the first
-    write that fails stops the writes after it and is raised in the building thread."""
+    """The build's store writes, in order, on one thread, while extraction runs in workers.
+    Oxigraph releases the GIL while it writes, so meanwhile this process keeps handing files to
+    the workers instead of leaving one idle, and a one-worker build writes on the second core.
+    At most ``depth`` writes wait; closing the writer finishes them (an interrupted build keeps
+    what it extracted); the first write that fails stops the writes after it and is raised in
+    the building thread."""
 
     def __init__(self, depth: int = 8) -> None:
         self.queue: queue.Queue[tuple[Callable[..., Any], tuple] | None] = queue.Queue(maxsize=depth)
