@@ -331,6 +331,44 @@ def test_a_file_past_its_budget_is_reported_and_the_batch_goes_on(tmp_path, work
     assert summary.extracted == 2 and summary.documents == 2
 
 
+def dying_extract(text: str, doc_date: str | None) -> DocumentFacts:
+    """fake_extract, but a text starting with 崩 kills its worker (a picklable stand-in for a crash)."""
+    if text.startswith("崩"):
+        os._exit(3)
+    return fake_extract(text, doc_date)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_task_of_several_files_that_overruns_is_retried_file_by_file(tmp_path, workers):
+    """Three files in one task: the task's budget is three files' budgets; when it runs out, each
+    file gets a task (and a budget) of its own, so only the slow one fails, under its name."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in [("a.txt", "陈一清主持会议。"), ("slow.txt", "慢慢慢。"), ("z.txt", "张明远讲话。")]:
+        (docs / name).write_text(text, encoding="utf-8")
+    budget = 2 if workers == 1 else 8  # a fresh worker's clock starts while it imports this module
+    summary = build([docs], tmp_path / "s", progress=False, extract=slow_extract, workers=workers,
+                    file_timeout=budget, files_per_task=3)
+    assert [(Path(f.path).name, f.reason) for f in summary.failed] == [
+        ("slow.txt", f"timed out after {budget} s (see --file-timeout)")]
+    assert summary.extracted == 2 and summary.documents == 2
+
+
+def test_a_worker_dying_inside_a_task_of_several_files_fails_only_its_file(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    names = ["a.txt", "b.txt", "crash.txt", "d.txt", "e.txt", "f.txt"]
+    for name in names:
+        (docs / name).write_text("崩溃了。" if name == "crash.txt" else f"{name[0]}某某主持会议。", encoding="utf-8")
+    summary = build([docs], tmp_path / "s", progress=False, extract=dying_extract, workers=2, files_per_task=3)
+    assert [(Path(f.path).name, f.reason) for f in summary.failed] == [
+        ("crash.txt", "extraction failed: ChildProcessError: extraction worker died (exit status 3)")]
+    assert summary.extracted == 5
+    with KnowledgeStore(tmp_path / "s", read_only=True) as store:
+        assert sorted(Path(p).name for d in store.documents() for p in d.source_paths) == sorted(
+            set(names) - {"crash.txt"})
+
+
 # ------------------------------------------------------------------------------ property-based
 
 DOMAIN = "大足区重庆市委书记区长副主任陈一清张王李主持会议。，、；：“”《》（）0123456789亿万元项目计划\n "

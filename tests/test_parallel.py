@@ -15,7 +15,7 @@ import pytest
 from conftest import fake_extract, free_port, run_cli, server_count
 
 from kg.build.batch import _Builder, build
-from kg.build.workers import Extracted, extract_document
+from kg.build.workers import Extracted, extract_document, extract_documents
 from kg.rdf.nquads import nquads_of
 from kg.store.export import export
 from kg.store.knowledge_store import KnowledgeStore
@@ -81,6 +81,26 @@ def test_a_shard_run_twice_does_not_duplicate_facts(tmp_path):
             builder.commit(result)
             assert store.quad_count() == result.nt.count(" .\n")
             assert store.verify().ok
+
+
+def test_files_extracted_together_give_each_file_its_own_graph(tmp_path):
+    """One task of several files (the pipeline batches across them) = each file on its own;
+    a bad file in the task fails alone, under its name."""
+    texts = {"a.txt": "渝北区副区长林海峰出席签约仪式。\n区委副书记周晓明主持会议。",
+             "b.txt": "大足区委书记、区长陈一清主持召开区政府常务会议，安排资金200万元。",
+             "c.txt": "江津区委组织部部长王建华讲话，区人大常委会主任李晓红参加。"}
+    files = []
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append((str(tmp_path / name), name))
+    files.insert(1, (str(tmp_path / "missing.txt"), "missing.txt"))
+    together = extract_documents(files)
+    assert [r.key for r in together] == ["a.txt", "missing.txt", "b.txt", "c.txt"]
+    assert together[1].failure and "missing.txt" not in {r.key for r in together if r.failure is None}
+    for result in (together[0], together[2], together[3]):
+        alone = extract_document(result.path, result.key)
+        assert result.failure is None and result.nt == alone.nt and result.counts == alone.counts
+        assert result.counts["persons"] > 0
 
 
 def test_nquads_of_keeps_literals_with_spaces():

@@ -37,8 +37,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import queue
 import shutil
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -70,6 +72,9 @@ MAX_CHARS = 1_000_000
 #: Default wall-clock budget of one file, in seconds: reading, extraction and its graph.
 FILE_TIMEOUT = 300.0
 _SNAPSHOT_EVERY = 60.0  # seconds: how stale a reader's view of a running build may get
+#: Most files in one extraction task (see :class:`_Group`); tasks get smaller towards the end of
+#: the files, so that the workers finish together.
+FILES_PER_TASK = 4
 
 
 @dataclass(frozen=True)
@@ -171,12 +176,109 @@ def _file_sha256(f: Any) -> str:
 @dataclass
 class _Job:
     """A file waiting its turn: ``future`` (an extraction under way) or ``None`` (its content was
-    known or pending when it was met; decided when its turn comes, as a sequential build would)."""
+    known or pending when it was met; decided when its turn comes, as a sequential build would).
+    ``fresh``: its content is new, it waits for a place in an extraction task (:class:`_Group`)."""
 
     path: Path
     key: str
     sha: str
     future: Any = None
+    fresh: bool = False
+
+
+class _Group:
+    """Files extracted in one task (:func:`kg.build.workers.extract_documents`): the pipeline
+    batches across them, and a worker gets fewer, larger tasks. The task's budget is the files'
+    budgets added up. A task that fails as a whole (its budget ran out, its worker died) is run
+    again one file per task, each with a file's budget: only the bad file fails, under its name,
+    and the others are stored; it costs time only when something went wrong."""
+
+    def __init__(self, builder: _Builder, jobs: list[_Job]) -> None:
+        from kg.build.workers import extract_documents  # by its module path: picklable for workers
+
+        self.builder = builder
+        self.jobs = jobs
+        self.singles: list[Any] | None = None
+        self.task = builder.executor.submit_scaled(
+            len(jobs), extract_documents, [(str(j.path), j.key) for j in jobs], **builder.task_options())
+        for i, job in enumerate(jobs):
+            job.future = _Part(self, i)
+
+    def done(self, i: int) -> bool:
+        return self.singles[i].done() if self.singles is not None else self.task.done()
+
+    def result(self, i: int) -> Extracted:
+        if self.singles is None:
+            try:
+                return self.task.result()[i]
+            except (FileTimeout, Exception):
+                if len(self.jobs) == 1:
+                    raise
+                log.debug("extraction task of %d files failed; retried one file per task", len(self.jobs),
+                          exc_info=True)
+                self.singles = [self.builder.submit(j.path, j.key) for j in self.jobs]
+        return self.singles[i].result()
+
+
+@dataclass
+class _Part:
+    """One file's share of a :class:`_Group`, with a future's ``done`` and ``result``."""
+
+    group: _Group
+    index: int
+
+    def done(self) -> bool:
+        return self.group.done(self.index)
+
+    def result(self) -> Extracted:
+        return self.group.result(self.index)
+
+
+class _Writer:
+    """The build's store writes, in order, on one thread, while extraction runs in workers.
+    Oxigraph releases the GIL while it writes, so meanwhile this process keeps handing files to
+    the workers instead of leaving one idle, and a one-worker build writes on the second core.
+    At most ``depth`` writes wait; closing the writer finishes them (an interrupted build keeps
+    what it extracted); the first write that fails stops the writes after it and is raised in
+    the building thread."""
+
+    def __init__(self, depth: int = 8) -> None:
+        self.queue: queue.Queue[tuple[Callable[..., Any], tuple] | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="policykg-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.error is None:
+                    fn, args = item
+                    fn(*args)
+            except BaseException as e:  # handed to the building thread
+                self.error = e
+            finally:
+                self.queue.task_done()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, fn: Callable[..., Any], *args: Any) -> None:
+        self._check()
+        self.queue.put((fn, args))
+
+    def drain(self) -> None:
+        """Wait until every write so far is done (raising the first that failed)."""
+        self.queue.join()
+        self._check()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
 
 
 class _Builder:
@@ -199,7 +301,20 @@ class _Builder:
         self.done_this_run: set[URIRef] = set()
         self.fact_counts: Counter[str] = Counter()
         self.pending: set[str] = set()  # content hashes being extracted
-        self.resolver = CrossDocumentResolver(store)  # one node per entity across documents
+        # one node per entity across documents; it reads stored graphs only after queued writes
+        self.resolver = CrossDocumentResolver(store, before_read=self._settle)
+        self.writer: _Writer | None = None  # while :meth:`run` runs, the store's writes go through it
+
+    def _settle(self) -> None:
+        if self.writer is not None:
+            self.writer.drain()
+
+    def write(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run the store write ``fn(*args)``: on the writer thread during :meth:`run`, else now."""
+        if self.writer is not None:
+            self.writer.put(fn, *args)
+        else:
+            fn(*args)
 
     def detach_ops(self, path: str, iri: URIRef) -> list[str]:
         """``path`` no longer holds document ``iri``: the store operations for that (the document
@@ -223,21 +338,26 @@ class _Builder:
             self.paths_of[iri].add(path)
             ops += add_path_ops(iri, path)
         self.doc_of_path[path] = iri
-        self.store.apply(ops)  # one transaction: a kill never leaves a path on two documents
+        if ops:
+            self.write(self.store.apply, ops)  # one transaction: a kill never leaves a path on two documents
 
     def fail(self, path: Path | str, reason: str) -> None:
         self.summary.failed.append(BuildFailure(str(path), reason))
         log.info("%s: %s", path, reason)  # the summary lists it: one line per bad file, once
 
-    def _submit(self, path: Path, key: str) -> Any:
+    def task_options(self) -> dict[str, Any]:
+        return {"extract": self.extract, "segmenter": self.segmenter, "max_bytes": self.max_bytes,
+                "max_chars": self.max_chars}
+
+    def submit(self, path: Path, key: str) -> Any:
+        """Start extracting the one file ``path`` (a task of its own)."""
         from kg.build.workers import extract_document  # by its module path: picklable for workers
 
-        return self.executor.submit(extract_document, str(path), key, extract=self.extract,
-                                    segmenter=self.segmenter, max_bytes=self.max_bytes,
-                                    max_chars=self.max_chars)
+        return self.executor.submit(extract_document, str(path), key, **self.task_options())
 
     def plan(self, path: Path) -> _Job | None:
-        """Hash ``path`` and start its extraction if its content is new (``None``: it failed)."""
+        """Hash ``path``; a new content's job is ``fresh``: it waits for a :class:`_Group`
+        (``None``: the file failed)."""
         key = os.path.abspath(path)
         self.summary.seen += 1
         try:
@@ -256,7 +376,7 @@ class _Builder:
         if sha in self.by_sha or sha in self.pending:
             return _Job(path, key, sha)
         self.pending.add(sha)
-        return _Job(path, key, sha, self._submit(path, key))
+        return _Job(path, key, sha, fresh=True)
 
     def finish(self, job: _Job) -> None:
         """Write ``job``'s outcome to the store: its turn has come."""
@@ -269,7 +389,7 @@ class _Builder:
                     self.summary.skipped_unchanged += 1
                 self.attach(job.key, known)
                 return
-            job.future = self._submit(job.path, job.key)  # its twin failed (or left): extract it
+            job.future = self.submit(job.path, job.key)  # its twin failed (or left): extract it
         try:
             result = job.future.result()
         except FileTimeout as e:  # its worker was killed (or its deadline interrupted it)
@@ -302,7 +422,7 @@ class _Builder:
         key = result.key
         old = self.doc_of_path.get(key)
         if iri not in self.paths_of and (old is None or old == iri) and not rewrites:  # new: no SPARQL
-            self.store.load_new_document(iri, resolved.nt)
+            self.write(self.store.load_new_document, iri, resolved.nt)
             self.paths_of[iri] = {key}
         else:
             ops = rewrites + replace_ops(iri, resolved.nt)
@@ -310,7 +430,7 @@ class _Builder:
             if old is not None and old != iri:
                 ops += self.detach_ops(key, old)
                 self.summary.replaced += 1
-            self.store.apply(ops)
+            self.write(self.store.apply, ops)
         self.doc_of_path[key] = iri
         self.summary.extracted += 1
         self.fact_counts.update(result.counts)
@@ -318,20 +438,59 @@ class _Builder:
         self.done_this_run.add(iri)
         return iri
 
-    def run(self, files: Iterable[Path], window: int) -> None:
-        """Every file in order, at most ``window`` extractions in flight: memory stays bounded
-        whatever the corpus size, and the store sees the writes a sequential build makes."""
-        queue: deque[_Job] = deque()
-        for path in files:
-            job = self.plan(path)
-            if job is not None:
-                queue.append(job)
-            while queue and (len(queue) > window or queue[0].future is None or queue[0].future.done()):
-                self.finish(queue.popleft())
-                self.store.snapshot_if_older_than(_SNAPSHOT_EVERY)
-        while queue:
-            self.finish(queue.popleft())
-            self.store.snapshot_if_older_than(_SNAPSHOT_EVERY)
+    def run(self, files: Iterable[Path], window: int, per_task: int = 1, shrink: tuple[int, int] | None = None) -> None:
+        """Every file in order, at most ``window`` files in flight and up to ``per_task`` new
+        files per extraction task: memory stays bounded whatever the corpus size, and the store
+        sees the writes a sequential build makes, in the same order (from the writer thread).
+        ``shrink`` = (files in all, workers): tasks get smaller towards the end of the files, so
+        that the workers finish together rather than one waiting for another's last big task."""
+        jobs: deque[_Job] = deque()
+        group: list[_Job] = []  # fresh jobs not yet handed out
+
+        def hand_out() -> None:
+            if group:
+                _Group(self, group.copy())
+                group.clear()
+
+        def ready(job: _Job) -> bool:
+            if job.future is None:
+                return not job.fresh  # known content: decided now; fresh: waits for its task
+            return job.future.done()
+
+        # Extraction elsewhere (workers, a cluster): this thread keeps handing out work while the
+        # writer thread writes. In this process: each document is written before the next one
+        # is extracted, as before (a kill then loses nothing that was extracted).
+        self.writer = None if getattr(self.executor, "in_process", False) else _Writer()
+        try:
+            for i, path in enumerate(files):
+                job = self.plan(path)
+                if job is None:
+                    continue
+                jobs.append(job)
+                if job.fresh:
+                    group.append(job)
+                    if shrink is not None:
+                        total, slots = shrink
+                        per_task = max(1, min(per_task, (total - i + len(group) - 1) // (2 * slots)))
+                    if len(group) >= per_task:
+                        hand_out()
+                while jobs and (len(jobs) > window or ready(jobs[0])):
+                    if jobs[0].future is None and jobs[0].fresh:
+                        hand_out()
+                    self._finish_next(jobs)
+            hand_out()
+            while jobs:
+                self._finish_next(jobs)
+            if self.writer is not None:
+                self.writer.drain()
+        finally:
+            writer, self.writer = self.writer, None
+            if writer is not None:
+                writer.close()
+
+    def _finish_next(self, jobs: deque[_Job]) -> None:
+        self.finish(jobs.popleft())
+        self.write(self.store.snapshot_if_older_than, _SNAPSHOT_EVERY)
 
     def prune(self) -> None:
         for iri, paths in sorted(self.paths_of.items()):
@@ -350,7 +509,7 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
           extract: Extractor | None = None, max_bytes: int = MAX_BYTES,
           max_chars: int = MAX_CHARS, workers: int = 1, scheduler: str | None = None,
           graph_store: str | None = None, window: int | None = None,
-          file_timeout: float | None = FILE_TIMEOUT) -> BuildSummary:
+          file_timeout: float | None = FILE_TIMEOUT, files_per_task: int | None = None) -> BuildSummary:
     """Bring the store at ``store_path`` (default: :func:`kg.store.knowledge_store.default_store_path`) up to date
     with the documents under ``paths`` (files or folders); ``prune`` also removes documents whose
     source files no longer exist. ``extract`` replaces the spaCy pipeline (tests, other models;
@@ -363,10 +522,13 @@ def build(paths: Iterable[str | os.PathLike[str]], store_path: str | os.PathLike
 
     ``workers > 1`` extracts in that many processes (the pipeline loaded once in each),
     ``scheduler`` (a Dask distributed address, or a :class:`dask.distributed.Client`) on a Dask
-    cluster; this process stays the single writer, in file order, with at most ``window``
-    documents in flight (default: 2 per worker). ``graph_store`` (a SPARQL 1.1 Graph Store
-    endpoint URL) is then brought up to date with :func:`kg.store.sync.push` (the graphs changed
-since the last push to it are PUT, those of removed documents DELETEd).
+    cluster; this process stays the single writer, in file order (from a writer thread), with at
+    most ``window`` documents in flight (default: two tasks per worker). With the default pipeline
+    a task holds up to :data:`FILES_PER_TASK` files (``files_per_task``: exactly that many),
+    extracted together (see :class:`_Group`).
+    ``graph_store`` (a SPARQL 1.1 Graph Store endpoint URL) is then brought up to date with
+    :func:`kg.store.sync.push` (the graphs changed since the last push to it are PUT, those of
+    removed documents DELETEd).
 
     A store left by a killed build is checked (and its union repaired) before anything else;
     the documents that build had not finished are simply extracted now.
@@ -380,7 +542,6 @@ since the last push to it are PUT, those of removed documents DELETEd).
         # Unsupported files met inside a folder are noted, not failures: folders hold other files.
         target = summary.ignored if e.reason.startswith("unsupported file type") else summary.failed
         target.append(BuildFailure(str(e.path), e.reason))
-    parallel = workers > 1 or scheduler is not None
     target = Path(store_path if store_path is not None else default_store_path())
     if not files and not (target / "CURRENT").is_file():
         # nothing to put in a store that is not there yet (a mistyped path): leave no empty store behind
@@ -397,14 +558,18 @@ since the last push to it are PUT, those of removed documents DELETEd).
         try:
             builder = _Builder(store, summary, extract, max_bytes, max_chars, segmenter,
                                executor=executor)
+            slots = max(workers, _cluster_threads(executor))
+            # one file per task for a custom extractor, which gains nothing from running files together
+            per_task = files_per_task or (1 if extract is not None else FILES_PER_TASK)
             if window is None:
-                window = 2 * max(workers, _cluster_threads(executor)) if parallel else 0
-            builder.run(_progress(files, progress), window)
+                window = 2 * slots * per_task  # a worker finds its next task waiting
+            shrink = (len(files), slots) if files_per_task is None else None
+            builder.run(_progress(files, progress), window, per_task, shrink)
             if prune:
                 builder.prune()
         finally:
             executor.close()
-        store.flush()
+        # (no flush here: closing the store publishes a snapshot, which flushes)
         if graph_store:
             from kg.store.sync import push
 

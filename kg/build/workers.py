@@ -44,7 +44,7 @@ from typing import Any
 
 from kg.model.facts import DocumentFacts
 
-__all__ = ["Extracted", "FileTimeout", "extract_document", "open_executor"]
+__all__ = ["Extracted", "FileTimeout", "extract_document", "extract_documents", "open_executor"]
 
 Extractor = Callable[[str, str | None], DocumentFacts]
 
@@ -90,34 +90,77 @@ def extract_document(path: str, key: str, *, extract: Extractor | None = None, s
                      max_bytes: int = 50_000_000, max_chars: int = 1_000_000) -> Extracted:
     """Read, normalize and extract the file ``path``; ``key`` is the source path recorded in the
     graph. Never raises for a bad file: the reason is in ``failure``."""
+    return extract_documents([(path, key)], extract=extract, segmenter=segmenter, max_bytes=max_bytes,
+                             max_chars=max_chars)[0]
+
+
+def extract_documents(files: list[tuple[str, str]], *, extract: Extractor | None = None,
+                      segmenter: str = "auto", max_bytes: int = 50_000_000,
+                      max_chars: int = 1_000_000) -> list[Extracted]:
+    """:func:`extract_document` of several ``(path, key)`` files, in order: one worker task. With
+    the default pipeline their texts go through it together (the NER backbone then batches the
+    sentences of all of them); each file's result, or failure, is its own."""
     from kg.ingest.normalize import normalize
     from kg.ingest.readers import IngestError, read_document
-    from kg.rdf.facts_to_rdf import document_graph
 
-    out = Extracted(path, key)
-    try:
-        doc = read_document(Path(path), max_bytes=max_bytes, max_chars=max_chars)
-    except IngestError as e:
-        out.failure = e.reason
-        return out
-    except (Exception, RecursionError) as e:  # a reader's bug on a hostile file ends this file only
-        out.failure = f"cannot read: {type(e).__name__}: {e}"
-        return out
-    out.sha256 = doc.sha256
-    out.warnings.extend(doc.warnings)
-    try:
-        normalized = normalize(doc.text)
+    outs: list[Extracted] = []
+    ready: list[tuple[Extracted, Any, Any]] = []  # (result so far, document, normalized text)
+    for path, key in files:
+        out = Extracted(path, key)
+        outs.append(out)
+        try:
+            doc = read_document(Path(path), max_bytes=max_bytes, max_chars=max_chars)
+        except IngestError as e:
+            out.failure = e.reason
+            continue
+        except (Exception, RecursionError) as e:  # a reader's bug on a hostile file ends this file only
+            out.failure = f"cannot read: {type(e).__name__}: {e}"
+            continue
+        out.sha256 = doc.sha256
+        out.warnings.extend(doc.warnings)
+        try:
+            normalized = normalize(doc.text)
+        except Exception as e:
+            out.failure = f"extraction failed: {type(e).__name__}: {e}"
+            continue
         if len(normalized.text) > max_chars:
             out.failure = (f"text too long ({len(normalized.text)} characters > limit {max_chars}; "
                            "see --max-chars)")
-            return out
-        facts = (extract or _pipeline_extractor(segmenter))(normalized.text, doc.date)
-        graph = document_graph(doc, normalized, facts, source_paths=[key], warnings=out.warnings)
-        out.nt = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        out.counts = dict(facts.counts())
-    except Exception as e:  # one document's bug must not end the batch; it is reported
-        out.failure = f"extraction failed: {type(e).__name__}: {e}"
-    return out
+            continue
+        ready.append((out, doc, normalized))
+    for (out, doc, normalized), facts in zip(ready, _facts_of_all(ready, extract, segmenter), strict=True):
+        try:
+            if isinstance(facts, Exception):
+                raise facts
+            out.nt = _graph_ntriples(doc, normalized, facts, out)
+            out.counts = dict(facts.counts())
+        except Exception as e:  # one document's bug must not end the batch; it is reported
+            out.failure = f"extraction failed: {type(e).__name__}: {e}"
+    return outs
+
+
+def _facts_of_all(ready: list[tuple[Extracted, Any, Any]], extract: Extractor | None,
+                  segmenter: str) -> list[DocumentFacts | Exception]:
+    """Each ready document's facts, or the error its extraction raised."""
+    if extract is None and len(ready) > 1:
+        from extractors.pipeline import extract_many  # spaCy: loaded only where something is extracted
+
+        return extract_many([(n.text, doc.date) for _, doc, n in ready], segmenter=segmenter)
+    run = extract or _pipeline_extractor(segmenter)
+    facts: list[DocumentFacts | Exception] = []
+    for _, doc, normalized in ready:
+        try:
+            facts.append(run(normalized.text, doc.date))
+        except Exception as e:
+            facts.append(e)
+    return facts
+
+
+def _graph_ntriples(doc: Any, normalized: Any, facts: DocumentFacts, out: Extracted) -> str:
+    from kg.rdf.facts_to_rdf import document_graph
+
+    graph = document_graph(doc, normalized, facts, source_paths=[out.key], warnings=out.warnings)
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
 
 
 # ---------------------------------------------------------------------- executors
@@ -125,9 +168,10 @@ def _init_worker(segmenter: str, preload: bool) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
     if preload:
-        from extractors.pipeline import load_pipeline
+        from extractors.pipeline import load_lexicons_in_background, load_pipeline
 
         load_pipeline(segmenter)  # once per worker, while the parent hashes files
+        load_lexicons_in_background()
 
 
 @contextlib.contextmanager
@@ -156,13 +200,19 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 class _Inline:
     """Runs each task at once, in this process (the sequential build), within ``timeout``."""
 
+    in_process = True  # the build then writes each document before extracting the next
+
     def __init__(self, timeout: float | None = None) -> None:
         self.timeout = timeout
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        return self.submit_scaled(1, fn, *args, **kwargs)
+
+    def submit_scaled(self, scale: int, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """:meth:`submit` a task of ``scale`` files: its budget is ``scale`` times a file's."""
         f: Future = Future()
         try:
-            with _deadline(self.timeout):
+            with _deadline(self.timeout and self.timeout * scale):
                 f.set_result(fn(*args, **kwargs))  # errors (Ctrl-C ...) propagate at once
         except FileTimeout as e:
             if not f.done():  # (the alarm may fire just after the result is in)
@@ -197,7 +247,8 @@ def _worker_main(conn: Any, segmenter: str, preload: bool) -> None:
         except (EOFError, OSError):
             return  # the parent is gone
         if task is None:
-            return
+            conn.close()
+            os._exit(0)  # nothing to save here: skip tearing the interpreter and the models down (~1 s)
         conn.send(("started", None))  # the task is unpickled (its module imported): the clock starts
         fn, args, kwargs = task
         try:
@@ -213,9 +264,10 @@ def _worker_main(conn: Any, segmenter: str, preload: bool) -> None:
 class _Task:
     """A task of :class:`_Supervised`; ``done()`` and ``result()`` move the pool along."""
 
-    def __init__(self, pool: _Supervised, call: tuple[Callable[..., Any], tuple, dict]) -> None:
+    def __init__(self, pool: _Supervised, call: tuple[Callable[..., Any], tuple, dict], scale: int = 1) -> None:
         self.pool = pool
         self.call = call
+        self.budget = pool.timeout * scale if pool.timeout else None  # seconds, None: no limit
         self.outcome: tuple[bool, Any] | None = None  # (ok, value or exception)
 
     def settle(self, ok: bool, value: Any) -> None:
@@ -245,8 +297,13 @@ class _Worker:
     deadline: float = float("inf")
 
 
+#: Imported once by the fork server the workers are forked from: what every worker imports.
+_FORKSERVER_PRELOAD = ["__main__", "kg.build.workers", "extractors.pipeline", "kg.rdf.facts_to_rdf",
+                       "kg.ingest.readers", "kg.ingest.normalize"]
+
+
 class _Supervised:
-    """Tasks in up to ``workers`` spawned processes, each task within ``timeout`` seconds.
+    """Tasks in up to ``workers`` worker processes, each task within ``timeout`` seconds.
 
     Workers start on first use (a build with nothing to extract starts none). A worker past its
     task's deadline is killed (SIGKILL: nothing it runs, C code included, can hold it up) and
@@ -259,8 +316,16 @@ class _Supervised:
     def __init__(self, workers: int, segmenter: str, preload: bool, timeout: float | None = None) -> None:
         import multiprocessing
 
-        # spawn: the parent holds RocksDB threads and locks that a fork would copy
-        self.ctx = multiprocessing.get_context("spawn")
+        # Never a fork of this process: it holds RocksDB threads and locks that a fork would copy.
+        # A fork server is a fresh process that imports the pipeline's modules (spaCy ...) once,
+        # and each worker is forked from it: N workers do not import them N times over, and a
+        # replaced worker is ready in ~0.1 s. POLICYKG_WORKER_START=spawn: fresh processes.
+        if os.environ.get("POLICYKG_WORKER_START", "forkserver") == "forkserver" and (
+                "forkserver" in multiprocessing.get_all_start_methods()):
+            self.ctx = multiprocessing.get_context("forkserver")
+            self.ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)
+        else:
+            self.ctx = multiprocessing.get_context("spawn")
         self.size = max(1, workers)
         self.init = (segmenter, preload)
         self.timeout = timeout or None
@@ -269,7 +334,11 @@ class _Supervised:
         self.broken: BaseException | None = None  # a worker could not even start
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> _Task:
-        task = _Task(self, (fn, args, kwargs))
+        return self.submit_scaled(1, fn, *args, **kwargs)
+
+    def submit_scaled(self, scale: int, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> _Task:
+        """:meth:`submit` a task of ``scale`` files: its budget is ``scale`` times a file's."""
+        task = _Task(self, (fn, args, kwargs), scale)
         self.queue.append(task)
         self.pump(0)
         return task
@@ -305,7 +374,7 @@ class _Supervised:
                     task.settle(False, e)
                     continue
                 worker.task = task
-                worker.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
+                worker.deadline = time.monotonic() + task.budget if task.budget else float("inf")
         while self.queue and len(self.workers) < min(self.size, len(self.queue) + self._busy()):
             self._start()
 
@@ -333,7 +402,7 @@ class _Supervised:
         now = time.monotonic()
         for worker in list(self.workers):
             if worker.task is not None and worker.deadline <= now:
-                worker.task.settle(False, FileTimeout(self.timeout or 0))
+                worker.task.settle(False, FileTimeout(worker.task.budget or 0))
                 self._retire(worker, kill=True)
         self._dispatch()
 
@@ -355,7 +424,8 @@ class _Supervised:
         if kind == "ready":
             worker.ready = True
         elif kind == "started":
-            worker.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
+            budget = worker.task.budget if worker.task is not None else None
+            worker.deadline = time.monotonic() + budget if budget else float("inf")
         elif kind == "failed":
             self.broken = value
             self._retire(worker, kill=True)
@@ -385,6 +455,10 @@ class _Dask:
         except ImportError as e:  # pragma: no cover - the `scale` extra is not installed
             raise RuntimeError("--scheduler needs dask[distributed]: pip install 'policykg[scale]'") from e
         self.client, self._own = Client(address), True
+
+    def submit_scaled(self, scale: int, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        del scale  # no per-task budget on a cluster
+        return self.submit(fn, *args, **kwargs)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         # pure=False: every shard runs; retries: a re-run is harmless (graphs are replaced)

@@ -154,8 +154,11 @@ class CrossDocumentResolver:
     build owns one. Its index (names, members and keys of every cluster) is read from the store
     once, then kept up to date with what :meth:`resolve` decides."""
 
-    def __init__(self, store: object) -> None:
+    def __init__(self, store: object, before_read: Callable[[], None] | None = None) -> None:
         self.store = store
+        # called before the store's document graphs are read: a builder writing from another
+        # thread first finishes the writes it has queued, so the reads see every document so far
+        self.before_read = before_read
         self._loaded = False
         self.names: dict[URIRef, set[str]] = {}  # cluster -> every name any document gives it
         self.keys: dict[URIRef, set[str]] = {}  # cluster -> the match keys of every document naming it
@@ -165,6 +168,8 @@ class CrossDocumentResolver:
 
     # ------------------------------------------------------------------ index
     def _rows(self, sparql: str) -> list[tuple]:
+        if self.before_read is not None:
+            self.before_read()
         return [tuple(row) for row in self.store.ox.query(sparql)]  # type: ignore[attr-defined]
 
     def _load(self) -> None:
