@@ -22,7 +22,7 @@ Persons are not merged here: a person's IRI already joins namesakes of one provi
 Removing a document does not split a cluster it helped to form (a rebuild from scratch does).
 
 >>> sorted(match_keys("measure", ["某区青苗计划", "实施方案"], ["青苗计划"], ["某府发〔2023〕1号"]))
-['measure|某区青苗计划', 'measure|文号|某府发〔2023〕1号', 'measure|青苗计划']
+['measure|文号|某府发〔2023〕1号', 'measure|某区青苗计划', 'measure|青苗计划']
 """
 
 from __future__ import annotations
