@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from functools import cache
 from math import log
-from pathlib import Path
+
+from extractors.lexicons import jieba_dictionary
 
 __all__ = ["dictionary_words"]
 
@@ -33,17 +34,9 @@ _ENG = re.compile("[a-zA-Z0-9]")
 
 @cache
 def _frequencies() -> tuple[dict[str, int], float, int]:
-    """jieba's dictionary: word -> frequency, log of the frequencies' total (a word listed twice
-    counts twice in the total, the later frequency wins, as in jieba), the longest word."""
-    import jieba
-
-    freqs: dict[str, int] = {}
-    total = 0
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as dictionary:
-        for line in dictionary:
-            word, freq = line.strip().split(" ")[:2]
-            freqs[word] = int(freq)
-            total += int(freq)
+    """jieba's dictionary (:func:`extractors.lexicons.jieba_dictionary`): word -> frequency, log of
+    the frequencies' total, the longest word."""
+    freqs, _, total = jieba_dictionary()
     return freqs, log(total), max(map(len, freqs))
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["CLAUSE_TAGS", "DATA_DIR", "TERM_NUMBER", "Division", "admin_divisions", "alternation", "read_entries",
-           "read_table", "word_tags"]
+__all__ = ["CLAUSE_TAGS", "DATA_DIR", "TERM_NUMBER", "Division", "admin_divisions", "alternation", "jieba_dictionary",
+           "read_entries", "read_table", "word_tags"]
 
 DATA_DIR = Path(__file__).parent / "data"
 # the term of a congress or committee inside an organ's name: "第十八届" (人大常委会)
@@ -67,17 +67,27 @@ def admin_divisions() -> dict[str, Division]:
 
 
 @cache
-def word_tags() -> dict[str, str]:
-    """Part-of-speech tags of common Chinese words, from the dictionary jieba ships (349k words).
-
-    Used to tell a verb or adverb ("加快", "充分") from a name part at an entity's left edge.
-    """
+def jieba_dictionary() -> tuple[dict[str, int], dict[str, str], int]:
+    """The dictionary jieba ships (349k words), read once: word -> frequency, word -> part-of-speech
+    tag, and the frequencies' total (a word listed twice counts twice, the later entry wins)."""
     import jieba
 
+    freqs: dict[str, int] = {}
     tags: dict[str, str] = {}
+    total = 0
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as dictionary:
         for line in dictionary:
             parts = line.split()
+            freqs[parts[0]] = int(parts[1])
+            total += int(parts[1])
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
-    return tags
+    return freqs, tags, total
+
+
+def word_tags() -> dict[str, str]:
+    """Part-of-speech tags of common Chinese words, from the dictionary jieba ships.
+
+    Used to tell a verb or adverb ("加快", "充分") from a name part at an entity's left edge.
+    """
+    return jieba_dictionary()[1]
