@@ -22,6 +22,7 @@ __all__ = [
     "add_span",
     "evidence_for",
     "facts_of",
+    "is_cjk",
     "is_word_boundary",
     "joins_nouns",
     "register_extensions",
@@ -89,7 +90,7 @@ def verb_in_compound(doc: Doc, lo: int, start: int, end: int, stopwords: frozens
     word before it starting at or after ``lo``): "协同|创新|联盟", "潍柴|控股|集团", "政府|创新|…局";
     after a verb or adverb ("加快|建设…") it opens a clause instead."""
     text, tags = text_of(doc), word_tags()
-    if tags.get(text[start:end]) != "v" or start <= lo or not _is_cjk(text[start - 1]):
+    if tags.get(text[start:end]) != "v" or start <= lo or not is_cjk(text[start - 1]):
         return False
     before = text[_word_start(doc, start, lo):start]
     return before not in stopwords and (tags.get(before) in COMPOUND_TAGS or _noun_like(before))
@@ -98,7 +99,7 @@ def verb_in_compound(doc: Doc, lo: int, start: int, end: int, stopwords: frozens
 def _word_start(doc: Doc, end: int, lo: int) -> int:
     """Start of the segmenter word that ends at ``end`` (not before ``lo``)."""
     start = end - 1
-    while start > lo and not is_word_boundary(doc, start) and _is_cjk(text_of(doc)[start - 1]):
+    while start > lo and not is_word_boundary(doc, start) and is_cjk(text_of(doc)[start - 1]):
         start -= 1
     return start
 
@@ -109,7 +110,8 @@ def _noun_like(word: str) -> bool:
     return tag in NOUN_TAGS or (tag is None and len(word) >= 2)
 
 
-def _is_cjk(c: str) -> bool:
+def is_cjk(c: str) -> bool:
+    """Whether ``c`` is a CJK unified ideograph."""
     return "\u4e00" <= c <= "\u9fff"
 
 

@@ -31,6 +31,7 @@ from extractors.annotations import (
     add_span,
     evidence_for,
     facts_of,
+    is_cjk,
     is_word_boundary,
     joins_nouns,
     text_of,
@@ -123,7 +124,7 @@ class PersonRecognizer:
         for given in (2, 1):
             e = s + k + given
             chunk = text[s + k:e]
-            if e > len(text) or len(chunk) < given or any(c in NON_NAME or c in PUNCT or not _is_cjk(c)
+            if e > len(text) or len(chunk) < given or any(c in NON_NAME or c in PUNCT or not is_cjk(c)
                                                            for c in chunk):
                 continue
             if text.endswith(self.title_suffixes, s + k, e):
@@ -498,7 +499,7 @@ class PersonRecognizer:
                 word_start -= 1
             word = text[word_start:begin]
             if (word in self.org_stopwords or word_tags().get(word) in CLAUSE_TAGS or
-                    not all(_is_cjk(c) or c in "（）()" for c in word)) and \
+                    not all(is_cjk(c) or c in "（）()" for c in word)) and \
                     not joins_nouns(doc, start, word_start, begin) and \
                     not verb_in_compound(doc, start, word_start, begin, self.org_stopwords):
                 break
@@ -606,9 +607,6 @@ def _level_of(org: str | None) -> str | None:
             return head[-1] if head and head[-1] in "省市州区县" else None
     return None
 
-
-def _is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
 
 
 @Language.factory("policykg_persons",

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.annotations import add_span, evidence_for, facts_of, sentence_bounds, text_of
+from extractors.annotations import add_span, evidence_for, facts_of, is_cjk, sentence_bounds, text_of
 from extractors.context import everyday_name
 from extractors.lexicons import admin_divisions, read_entries, read_table
 from extractors.persons import ChainItem, PersonRecognizer, Role
@@ -97,8 +97,8 @@ class PostChangeExtractor:
         or a minority name with a middle dot."""
         if any(d in s for d in NAME_DOT):
             parts = re.split(f"[{NAME_DOT}]", s)
-            return 3 <= len(s) <= 16 and all(p and all(_is_cjk(c) for c in p) for p in parts)
-        if not 2 <= len(s) <= 4 or not all(_is_cjk(c) for c in s):
+            return 3 <= len(s) <= 16 and all(p and all(is_cjk(c) for c in p) for p in parts)
+        if not 2 <= len(s) <= 4 or not all(is_cjk(c) for c in s):
             return False
         k = 2 if s[:2] in self.compound else 1 if s[:1] in self.single else 0
         return bool(k) and len(s) - k >= 1 and not any(c in NAME_CHARS_EXCLUDED for c in s[k:])
@@ -149,7 +149,7 @@ class PostChangeExtractor:
 
     def _starts_name(self, text: str, start: int, end: int) -> bool:
         """Whether a name may start inside a clause: after a title ("区长|王某") or a non-CJK character."""
-        return end - start <= 4 and (not _is_cjk(text[start - 1]) or text.endswith(tuple(self.persons.roles), 0, start))
+        return end - start <= 4 and (not is_cjk(text[start - 1]) or text.endswith(tuple(self.persons.roles), 0, start))
 
     def entry_person(self, text: str, pos: int) -> tuple[int, int] | None:
         """The person a 任前公示 entry opens with ("郑某，男，…"): the paragraph's first clause."""
@@ -415,11 +415,8 @@ def _lines(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 def _plain_name(s: str) -> bool:
     """2–4 characters that could be a name transcribed without a surname (no organ or function word)."""
-    return 2 <= len(s) <= 4 and all(_is_cjk(c) and c not in PLAIN_NAME_EXCLUDED for c in s)
+    return 2 <= len(s) <= 4 and all(is_cjk(c) and c not in PLAIN_NAME_EXCLUDED for c in s)
 
-
-def _is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
 
 
 @Language.factory("policykg_post_changes",
