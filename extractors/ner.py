@@ -84,7 +84,8 @@ class LacModel:
         self.vocab = {char: int(i) for i, char in _read_dic(folder / "word.dic")}
         self.oov = self.vocab.get("OOV", 0)
         self.q2b = dict(_read_dic(folder / "q2b.dic"))  # full→half width, upper→lower, traditional→simplified
-        self.transitions = np.load(folder / "lac_crf_transitions.npy")
+        self.transitions = np.load(folder / "lac_crf_transitions.npy")  # [from, to]
+        self._arrivals = np.ascontiguousarray(self.transitions.T)  # [to, from]
         # tag.dic lists some ids twice (nr-B, then PER-B): the later line wins, as in PaddleNLP
         id2tag = {int(i): tag for i, tag in _read_dic(folder / "tag.dic")}
         labels = [id2tag.get(i, "O-B") for i in range(self.transitions.shape[0])]
@@ -131,9 +132,12 @@ class LacModel:
         score = emissions[:, 0].copy()
         back = np.zeros(emissions.shape, dtype=np.int32)
         for t in range(1, length):
-            total = score[:, :, None] + self.transitions[None]
-            back[:, t] = total.argmax(1)
-            score = total.max(1) + emissions[:, t]
+            # (batch, to, from): the reductions run along contiguous memory, and the best score
+            # is read at the argmax rather than found by a second pass (~1.4x faster)
+            total = score[:, None, :] + self._arrivals[None]
+            best = total.argmax(2)
+            back[:, t] = best
+            score = np.take_along_axis(total, best[:, :, None], 2)[:, :, 0] + emissions[:, t]
         path = np.zeros((batch, length), dtype=np.int32)
         path[:, -1] = score.argmax(1)
         rows = np.arange(batch)
