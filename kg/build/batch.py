@@ -417,7 +417,7 @@ class _Builder:
         iri = document_iri(result.sha256)
         # Cross-document resolution, between "facts extracted" and "written to the store": the
         # document's graph with merged IRIs, and the few stored graphs its merges rewrite.
-        resolved = self.resolver.resolve(iri, result.nt)
+        resolved = self.resolver.resolve(iri, result.nt, result.entities)
         rewrites = [op for g, nt in resolved.rewrites.items() for op in replace_ops(g, nt)]
         key = result.key
         old = self.doc_of_path.get(key)

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.model.facts import DocumentFacts
+from kg.store.resolution import StatedEntities, stated_entities
 
 __all__ = ["Extracted", "FileTimeout", "extract_document", "extract_documents", "open_executor"]
 
@@ -51,12 +52,14 @@ Extractor = Callable[[str, str | None], DocumentFacts]
 
 @dataclass
 class Extracted:
-    """What extracting one file gave: its graph as N-Triples and fact counts, or a failure."""
+    """What extracting one file gave: its graph as N-Triples, what the graph says of its
+    resolvable nodes (for the writer's cross-document resolution) and fact counts, or a failure."""
 
     path: str
     key: str
     sha256: str | None = None
     nt: str = ""
+    entities: StatedEntities | None = None
     counts: dict[str, int] = field(default_factory=dict)
     failure: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -133,6 +136,7 @@ def extract_documents(files: list[tuple[str, str]], *, extract: Extractor | None
             if isinstance(facts, Exception):
                 raise facts
             out.nt = _graph_ntriples(doc, normalized, facts, out)
+            out.entities = stated_entities(out.nt)
             out.counts = dict(facts.counts())
         except Exception as e:  # one document's bug must not end the batch; it is reported
             out.failure = f"extraction failed: {type(e).__name__}: {e}"
