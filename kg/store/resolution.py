@@ -21,6 +21,10 @@ Persons are not merged here: a person's IRI already joins namesakes of one provi
 (:func:`kg.model.iris.person_key`) and keeps namesakes of different regions apart.
 Removing a document does not split a cluster it helped to form (a rebuild from scratch does).
 
+Long because the index (read once from the store), the resolution of a new document and the
+rewrite of the graphs a merge touches share the resolver's state; what a worker computes of a
+graph beforehand (:func:`stated_entities`) is the short part.
+
 >>> sorted(match_keys("measure", ["某区青苗计划", "实施方案"], ["青苗计划"], ["某府发〔2023〕1号"]))
 ['measure|文号|某府发〔2023〕1号', 'measure|某区青苗计划', 'measure|青苗计划']
 """
