@@ -243,3 +243,29 @@ def test_a_short_form_holds_only_in_the_provinces_its_document_names(tmp_path, n
     assert Literal("人才新政", lang="zh") in set(ds.objects(dazu, SKOS.altLabel))
     assert len(set(ds.subjects(PKG.mergedInto, dazu))) == 2
     assert not set(ds.subjects(PKG.mergedInto, measure_iri("平江县人才新政若干措施")))
+
+
+def test_what_a_worker_says_of_a_graph_is_what_the_writer_would_read_from_it():
+    # the writer resolves from StatedEntities; a named measure, a province-scoped alias, a 文号,
+    # a node mentioned only as an object, and a person (not resolved) in one invented graph
+    from rdflib import Graph
+
+    from kg.model.namespaces import SCHEMA
+    from kg.store.resolution import stated_entities
+
+    measure, project = measure_iri("云溪市青苗人才计划实施办法"), project_iri("新港物流园")
+    district = URIRef("https://w3id.org/policykg/id/district/510100")
+    g = Graph()
+    g.add((measure, RDFS.label, Literal("云溪市青苗人才计划实施办法", lang="zh")))
+    g.add((measure, SKOS.altLabel, Literal("青苗计划", lang="zh")))
+    g.add((measure, PKG.documentNumber, Literal("云府发〔2031〕1号")))
+    g.add((district, RDF.type, SCHEMA.AdministrativeArea))
+    g.add((district, PKG.adminCode, Literal("510100")))
+    g.add((person_iri("柯望山", "510000"), ORG.memberOf, project))  # any predicate: a mention
+    stated = stated_entities(g.serialize(format="nt"))
+    assert set(stated.names) == {str(measure)}
+    assert stated.names[str(measure)] == {"云溪市青苗人才计划实施办法", "青苗计划"}
+    assert stated.keys[str(measure)] == match_keys(
+        "measure", ["云溪市青苗人才计划实施办法"], ["青苗计划"], ["云府发〔2031〕1号"], ["510000"])
+    assert "measure|青苗计划@510000" in stated.keys[str(measure)]
+    assert stated.mentioned == {str(measure), str(project)}
