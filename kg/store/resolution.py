@@ -50,16 +50,13 @@ KINDS: dict[str, Callable[[str], URIRef]] = {"measure": measure_iri, "org": org_
 #: A name shorter than this (quotes and spaces aside) is too generic to tie two documents.
 MIN_KEY_CHARS = 4
 _QUOTES = re.compile(r"[\s“”\"'‘’《》〈〉「」『』【】]")
-_NAME_PREDICATES = (RDFS.label, SKOS.altLabel)
-# the same terms as Oxigraph's: a document's graph is read and rewritten as N-Triples with Oxigraph's
-# parser, ~20x faster than building an rdflib graph, on the single writer's path of every build
-_OX_NAMES = {ox.NamedNode(str(p)) for p in _NAME_PREDICATES}
-_OX_LABEL, _OX_ALT = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))
-_OX_TYPE, _OX_MERGE = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PKG.EntityMerge))
-_OX_INTO, _OX_MEMBER = ox.NamedNode(str(PKG.mergedInto)), ox.NamedNode(str(PKG.mergedIRI))
-_OX_STATED, _OX_FROM = ox.NamedNode(str(PKG.statedName)), ox.NamedNode(str(PROV.wasDerivedFrom))
-_OX_NUMBER, _OX_AREA = ox.NamedNode(str(PKG.documentNumber)), ox.NamedNode(str(SCHEMA.AdministrativeArea))
-_OX_CODE = ox.NamedNode(str(PKG.adminCode))
+# Oxigraph's terms: a document's graph is read and rewritten as N-Triples with Oxigraph's parser,
+# ~20x faster than building an rdflib graph, on the single writer's path of every build
+(_OX_LABEL, _OX_ALT, _OX_NUMBER, _OX_TYPE, _OX_MERGE, _OX_FROM, _OX_INTO, _OX_MEMBER, _OX_STATED, _OX_AREA,
+ _OX_CODE) = (ox.NamedNode(str(term)) for term in (
+    RDFS.label, SKOS.altLabel, PKG.documentNumber, RDF.type, PKG.EntityMerge, PROV.wasDerivedFrom,
+    PKG.mergedInto, PKG.mergedIRI, PKG.statedName, SCHEMA.AdministrativeArea, PKG.adminCode))
+_OX_NAMES = {_OX_LABEL, _OX_ALT}
 
 
 def _norm(name: str) -> str:
@@ -120,7 +117,7 @@ def kind_of(iri: str) -> str | None:
     """The resolved kind an IRI was minted for (``None``: not one of :data:`KINDS`)."""
     rest = iri.removeprefix(str(ID))
     head = rest.split("/", 1)[0]
-    return head if head in KINDS and rest != str(iri) else None
+    return head if head in KINDS and rest != iri else None
 
 
 def _canonical(kind: str, members: Iterable[URIRef], names: Iterable[str]) -> tuple[URIRef, str]:
