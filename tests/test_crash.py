@@ -209,6 +209,43 @@ def test_readers_pin_their_snapshot(tmp_path):
         assert len(os.listdir(tmp_path / "s" / SNAPSHOTS)) == 1
 
 
+# A bulk load of several new documents (what a build with workers writes) in a child process,
+# SIGKILLed by a timer that fires inside it; then it sleeps, so that every run ends in the kill.
+BULK_CHILD = r"""
+import json, os, signal, sys, threading, time
+from kg.store.knowledge_store import KnowledgeStore
+docs = json.loads(open(sys.argv[2], encoding="utf-8").read())
+store = KnowledgeStore(sys.argv[1])
+print("loading", flush=True)
+threading.Timer(float(sys.argv[3]), lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
+store.load_new_documents(docs)
+print("loaded", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("delay", [0.001, 0.02, 0.06, 1.0])
+def test_a_killed_bulk_load_leaves_all_its_documents_or_none(reference, tmp_path, delay):
+    _, ref_graphs, _ = reference
+    docs = [(g, "".join(f"{t} .\n" for t in sorted(triples))) for g, triples in sorted(ref_graphs.items())]
+    (tmp_path / "docs.json").write_text(json.dumps(docs), encoding="utf-8")
+    store = tmp_path / "store"
+    killed = subprocess.run([sys.executable, "-c", BULK_CHILD, str(store), str(tmp_path / "docs.json"), str(delay)],
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                            timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    if delay == 0.001:
+        assert killed.stdout.split() == ["loading"]  # the kill came inside the load
+    found = graphs(store)  # the writer that opens the killed store cleans up after it
+    assert found in ({}, ref_graphs), f"{len(found)} of {len(ref_graphs)} documents"
+    assert not list(store.glob("bulk-*.sst"))
+    with KnowledgeStore(store) as writer:
+        assert writer.verify().ok
+        if not found:  # none went in: loading them again completes the store
+            writer.load_new_documents(docs)
+    assert graphs(store) == ref_graphs
+
+
 def test_verify_finds_and_repairs_a_broken_union(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", 2)
     assert run_child(corpus, tmp_path / "s").returncode == 0

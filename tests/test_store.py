@@ -72,6 +72,25 @@ def test_dataset_view_is_the_union(tmp_path):
         assert len(list(ds.query("SELECT DISTINCT ?x WHERE { ?x a schema:Person }"))) == 1
 
 
+def test_documents_loaded_together_are_stored_as_if_loaded_one_by_one(tmp_path):
+    """The build's bulk load of several new documents (one RocksDB ingestion) gives the store
+    that one transaction per document gives: the same named graphs and the same union."""
+    weird = Literal('引号"反斜杠\\换行\n😀', lang="zh")
+    docs = [(DOC_A, doc_graph(DOC_A, "a", (X, RDFS.label, weird), (X, RDF.type, SCHEMA.Person))),
+            (DOC_B, doc_graph(DOC_B, "b", (X, RDF.type, SCHEMA.Person)))]
+    nts = [(iri, g.serialize(format="nt")) for iri, g in docs]
+    with KnowledgeStore(tmp_path / "together") as store:
+        store.load_new_documents(nts)
+        together = sorted(str(q) for q in store.ox)
+        assert store.quad_count() == 9 and store.triple_count() == 8  # X a Person: stated twice, once in the union
+        assert store.verify().ok
+        assert not list((tmp_path / "together").glob("bulk-*.sst"))  # every file was taken in
+    with KnowledgeStore(tmp_path / "apart") as store:
+        for iri, nt in nts:
+            store.load_new_document(iri, nt)
+        assert sorted(str(q) for q in store.ox) == together
+
+
 def test_missing_store_and_second_writer(tmp_path):
     with pytest.raises(StoreMissingError, match="no knowledge store"):
         KnowledgeStore(tmp_path / "nothing", read_only=True)
