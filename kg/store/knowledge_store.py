@@ -53,7 +53,7 @@ from rdflib.term import Identifier
 from kg.model.namespaces import PKG, PREFIXES, RDF, bind_prefixes
 from kg.store.errors import StoreError, StoreLockedError, StoreMissingError
 from kg.store.locking import WRITER_LOCK, remove_unpinned, writer_active, writer_lock
-from kg.store.terms import from_ox
+from kg.store.terms import from_ox, ntriples
 from kg.store.updates import remove_ops, replace_ops
 
 __all__ = [
@@ -365,7 +365,7 @@ class KnowledgeStore:
     def document_ntriples(self, doc_iri: URIRef) -> str:
         """A document's named graph as sorted N-Triples ('' when it is not stored)."""
         g = ox.NamedNode(str(doc_iri))
-        return "".join(sorted(f"{q.triple} .\n" for q in self.ox.quads_for_pattern(None, None, None, g)))
+        return ntriples(q.triple for q in self.ox.quads_for_pattern(None, None, None, g))
 
     def remove_document(self, doc_iri: URIRef) -> None:
         """Delete a document's named graph (a no-op if it is not stored)."""

@@ -41,6 +41,7 @@ from rdflib import URIRef
 
 from kg.model.iris import measure_iri, org_iri, project_iri, slug
 from kg.model.namespaces import ID, PKG, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.store.terms import ntriples
 
 __all__ = ["KINDS", "CrossDocumentResolver", "Resolution", "StatedEntities", "match_keys", "merge_iri",
            "stated_entities"]
@@ -406,7 +407,7 @@ class CrossDocumentResolver:
             out |= {ox.Triple(r, _OX_TYPE, _OX_MERGE), ox.Triple(r, _OX_INTO, c), ox.Triple(r, _OX_FROM, source)}
             out |= {ox.Triple(r, _OX_MEMBER, m) for m in locals_}
             out |= {ox.Triple(r, _OX_STATED, n) for n in stated}
-        return "".join(sorted(f"{t} .\n" for t in out))
+        return ntriples(out)
 
     def _name_of(self, cluster: URIRef) -> str:
         kind = kind_of(cluster) or ""

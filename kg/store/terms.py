@@ -1,12 +1,15 @@
-"""rdflib terms ⇄ Oxigraph terms: the store speaks Oxigraph, the rest of the project rdflib."""
+"""rdflib terms ⇄ Oxigraph terms (the store speaks Oxigraph, the rest of the project rdflib), and
+Oxigraph triples as the N-Triples text the store hands out and rewrites."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-__all__ = ["from_ox", "to_ox"]
+__all__ = ["from_ox", "ntriples", "to_ox"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -49,3 +52,12 @@ def from_ox(term: object) -> Identifier | None:
             return Literal(term.value)  # rdflib's plain literal, so terms compare equal both ways
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported Oxigraph term: {term!r}")
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> str:
+    """Oxigraph triples as N-Triples text, one line each, sorted (the same graph, the same text).
+
+    >>> ntriples([ox.Triple(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("x"))])
+    '<http://a> <http://p> "x" .\\n'
+    """
+    return "".join(sorted(f"{t} .\n" for t in triples))
